@@ -1,0 +1,49 @@
+import { OAuthError } from '../errors';
+import type { AttributeValue } from '../interfaces';
+
+const MAX_NAME = 128;
+const MAX_VALUE = 1024;
+
+function refuse(problem: string): never {
+  throw new OAuthError('invalid_client_metadata', problem);
+}
+
+/** Checks an attribute name: non-empty, well-formed Unicode, at most 128 characters. */
+export function attributeName(name: string): string {
+  if (name.length === 0 || name.length > MAX_NAME || !name.isWellFormed()) {
+    refuse(
+      `attribute name ${JSON.stringify(name.slice(0, 64))} must be 1 to ${MAX_NAME} characters of well-formed Unicode`,
+    );
+  }
+  return name;
+}
+
+/** Converts an attribute value to the string it is stored as, as the manual says. */
+export function attributeValue(name: string, value: unknown): string {
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+    refuse(`attribute ${JSON.stringify(name)} must be a string, a number or a boolean`);
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    refuse(`attribute ${JSON.stringify(name)} must be a finite number`);
+  }
+  const text = String(value as AttributeValue);
+  if (text.length > MAX_VALUE || !text.isWellFormed()) {
+    refuse(
+      `attribute ${JSON.stringify(name)} must be at most ${MAX_VALUE} characters of well-formed Unicode`,
+    );
+  }
+  return text;
+}
+
+/** Checks and converts a whole set of attributes. */
+export function attributeValues(
+  attributes: Readonly<Record<string, AttributeValue>> | undefined,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (attributes === undefined) return result;
+  if (attributes === null || typeof attributes !== 'object') refuse('attributes must be an object');
+  for (const [name, value] of Object.entries(attributes)) {
+    result[attributeName(name)] = attributeValue(name, value);
+  }
+  return result;
+}

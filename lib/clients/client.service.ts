@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { constantTimeEqual } from '../crypto/constant-time-equal';
+import { randomToken } from '../crypto/random-token';
+import { sha256 } from '../crypto/sha256';
+import { OAuthError } from '../errors';
+import type {
+  AttributeValue,
+  CreateClientInput,
+  ListClientsOptions,
+  OAuthClient,
+  RegisteredClient,
+  UpdateClientInput,
+} from '../interfaces';
+import { ClientRecord, ClientStore } from '../redis/client-store';
+import { attributeName, attributeValue, attributeValues } from './client-attributes';
+import { CLIENT_TYPES, ClientType, isConfidentialType } from './client-type';
+import { validateRedirectUrl } from './redirect-url';
+
+const CLIENT_ID_BYTES = 16;
+const MAX_LIST_LIMIT = 1000;
+// Hash compared against when the client is unknown, so that the answer takes the same time.
+const NO_SECRET = sha256('');
+
+function toClient(record: ClientRecord): OAuthClient {
+  return {
+    id: record.id,
+    clientType: record.clientType,
+    isConfidential: isConfidentialType(record.clientType),
+    redirectUrls: record.redirectUrls,
+    attributes: record.attributes,
+    createdAt: new Date(record.createdAt),
+  };
+}
+
+function redirectUrls(urls: unknown, clientType: ClientType): string[] {
+  if (!Array.isArray(urls) || urls.length === 0) {
+    throw new OAuthError(
+      'invalid_redirect_uri',
+      'at least one redirect URL is required (RFC 6749 §3.1.2.2)',
+    );
+  }
+  return [...new Set(urls.map((url) => validateRedirectUrl(url, clientType)))];
+}
+
+/**
+ * The client registry (RFC 6749 §2): register, read, search by attribute, update and delete
+ * clients, and authenticate confidential ones.
+ * @publicApi
+ */
+@Injectable()
+export class ClientService {
+  constructor(private readonly store: ClientStore) {}
+
+  /**
+   * Registers a client. A `web` client gets a 256-bit secret, returned here once and stored
+   * only as its hash.
+   */
+  async create(input: CreateClientInput): Promise<RegisteredClient> {
+    if (!CLIENT_TYPES.includes(input.clientType)) {
+      throw new OAuthError(
+        'invalid_client_metadata',
+        `clientType must be one of ${CLIENT_TYPES.join(', ')}, got ${JSON.stringify(input.clientType)}`,
+      );
+    }
+    const urls = redirectUrls(input.redirectUrls, input.clientType);
+    const attributes = attributeValues(input.attributes);
+    const secret = isConfidentialType(input.clientType) ? randomToken() : undefined;
+    const record: ClientRecord = {
+      id: randomToken(CLIENT_ID_BYTES),
+      clientType: input.clientType,
+      redirectUrls: urls,
+      attributes,
+      createdAt: Date.now(),
+      secretHash: secret === undefined ? null : sha256(secret),
+    };
+    if (!(await this.store.create(record))) {
+      throw new OAuthError('server_error', 'a freshly generated client id already exists');
+    }
+    const client = toClient(record);
+    return secret === undefined ? client : { ...client, secret };
+  }
+
+  /** The client with this id, or `null`. */
+  async get(clientId: string): Promise<OAuthClient | null> {
+    const record = await this.loadRecord(clientId);
+    return record && toClient(record);
+  }
+
+  /**
+   * The clients whose attributes hold every given value, like tags. Its cost grows with the
+   * number of matches, never with the number of clients.
+   */
+  async find(attributes: Readonly<Record<string, AttributeValue>>): Promise<OAuthClient[]> {
+    const wanted = attributeValues(attributes);
+    if (Object.keys(wanted).length === 0) {
+      throw new OAuthError('invalid_request', 'find() needs at least one attribute');
+    }
+    return (await this.store.findByAttributes(wanted)).map(toClient);
+  }
+
+  /** A page of registered clients, oldest first. */
+  async list(options: ListClientsOptions = {}): Promise<OAuthClient[]> {
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? 100;
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      throw new OAuthError('invalid_request', 'offset must be a whole number >= 0');
+    }
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+      throw new OAuthError(
+        'invalid_request',
+        `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`,
+      );
+    }
+    return (await this.store.list(offset, limit)).map(toClient);
+  }
+
+  /** How many clients are registered. */
+  count(): Promise<number> {
+    return this.store.count();
+  }
+
+  /** Changes a client's redirect URLs or attributes; `null` if there is no such client. */
+  async update(clientId: string, change: UpdateClientInput): Promise<OAuthClient | null> {
+    const record = await this.loadRecord(clientId);
+    if (!record) return null;
+    const urls = change.redirectUrls && redirectUrls(change.redirectUrls, record.clientType);
+    const setAttributes: Record<string, string> = {};
+    const unsetAttributes: string[] = [];
+    for (const [name, value] of Object.entries(change.attributes ?? {})) {
+      if (value === null) unsetAttributes.push(attributeName(name));
+      else setAttributes[attributeName(name)] = attributeValue(name, value);
+    }
+    const saved = await this.store.update(clientId, {
+      redirectUrls: urls,
+      setAttributes,
+      unsetAttributes,
+    });
+    return saved ? this.get(clientId) : null;
+  }
+
+  /** Deletes a client and its index entries; `false` if there was no such client. */
+  async delete(clientId: string): Promise<boolean> {
+    return this.store.delete(clientId);
+  }
+
+  /**
+   * Gives a confidential client a new secret, returned here once; the old one stops working.
+   * `null` if there is no such client.
+   */
+  async rotateSecret(clientId: string): Promise<RegisteredClient | null> {
+    const record = await this.loadRecord(clientId);
+    if (!record) return null;
+    if (!isConfidentialType(record.clientType)) {
+      throw new OAuthError(
+        'invalid_client_metadata',
+        `a ${record.clientType} client is public and has no secret`,
+      );
+    }
+    const secret = randomToken();
+    if (!(await this.store.update(clientId, { secretHash: sha256(secret) }))) return null;
+    return { ...toClient(record), secret };
+  }
+
+  /**
+   * The confidential client with this id if `secret` is its secret, else `null`. The secret is
+   * compared in constant time, and an unknown id costs the same as a wrong secret.
+   */
+  async authenticate(clientId: string, secret: string): Promise<OAuthClient | null> {
+    const record = await this.loadRecord(clientId);
+    const matches = constantTimeEqual(sha256(secret), record?.secretHash ?? NO_SECRET);
+    return record?.secretHash && matches ? toClient(record) : null;
+  }
+
+  private async loadRecord(clientId: string): Promise<ClientRecord | null> {
+    if (typeof clientId !== 'string' || clientId.length === 0 || !clientId.isWellFormed())
+      return null;
+    return this.store.get(clientId);
+  }
+}

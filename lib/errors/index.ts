@@ -1,0 +1,2 @@
+export * from './oauth-error';
+export * from './oauthist-configuration-error';

@@ -1,0 +1,50 @@
+/**
+ * The error codes oauthist answers with: RFC 6749 §4.1.2.1, §4.2.2.1 and §5.2, RFC 6750 §3.1
+ * (`invalid_token`, `insufficient_scope`) and RFC 7591 §3.2.2 for client registration.
+ * @publicApi
+ */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata';
+
+const STATUS_BY_CODE: Readonly<Partial<Record<OAuthErrorCode, number>>> = {
+  invalid_client: 401,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  server_error: 500,
+  temporarily_unavailable: 503,
+};
+
+/**
+ * The one error type of oauthist: an RFC error code, a human-readable description and the
+ * HTTP status it is answered with.
+ * @publicApi
+ */
+export class OAuthError extends Error {
+  /** The HTTP status this error is answered with (400 unless the RFC says otherwise). */
+  readonly status: number;
+
+  constructor(
+    /** The RFC error code, sent as `error`. */
+    readonly error: OAuthErrorCode,
+    /** Sent as `error_description`: for the developer of the client, never a secret. */
+    readonly description: string,
+    status?: number,
+  ) {
+    super(`${error}: ${description}`);
+    this.name = 'OAuthError';
+    this.status = status ?? STATUS_BY_CODE[error] ?? 400;
+  }
+}

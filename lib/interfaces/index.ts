@@ -1,0 +1,2 @@
+export * from './oauth-client.interface';
+export * from './oauthist-module-options.interface';

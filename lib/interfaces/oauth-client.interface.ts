@@ -1,0 +1,71 @@
+import type { ClientType } from '../clients/client-type';
+
+/**
+ * A registered client, as `ClientService` returns it. It never holds the secret.
+ * @publicApi
+ */
+export interface OAuthClient {
+  /** The client identifier (RFC 6749 §2.2): random, URL-safe, 128 bits. */
+  readonly id: string;
+  /** The client's type; `web` clients are confidential. */
+  readonly clientType: ClientType;
+  /** Whether the client authenticates with a secret (RFC 6749 §2.1). */
+  readonly isConfidential: boolean;
+  /** The registered redirection URIs; an authorization request must name one of them exactly. */
+  readonly redirectUrls: readonly string[];
+  /** Extra attributes, all stored as strings and searchable like tags with `ClientService.find()`. */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** When the client was registered. */
+  readonly createdAt: Date;
+}
+
+/**
+ * A client just registered (or whose secret was just rotated): the only time the secret of a
+ * confidential client is readable, as oauthist stores nothing but its hash.
+ * @publicApi
+ */
+export interface RegisteredClient extends OAuthClient {
+  /** The client secret of a `web` client; `undefined` for public clients. */
+  readonly secret?: string;
+}
+
+/**
+ * A value of an extra attribute. Numbers and booleans are stored as their string form.
+ * @publicApi
+ */
+export type AttributeValue = string | number | boolean;
+
+/**
+ * What `ClientService.create()` takes.
+ * @publicApi
+ */
+export interface CreateClientInput {
+  /** `web` (confidential, gets a secret), `user-agent` or `native` (public). */
+  clientType: ClientType;
+  /** Absolute redirection URIs without fragment (RFC 6749 §3.1.2); at least one. */
+  redirectUrls: readonly string[];
+  /** Extra attributes (name, owner, ...), readable on the client and searchable like tags. */
+  attributes?: Readonly<Record<string, AttributeValue>>;
+}
+
+/**
+ * What `ClientService.update()` takes: only what is given changes.
+ * @publicApi
+ */
+export interface UpdateClientInput {
+  /** Replaces the list of redirection URIs. */
+  redirectUrls?: readonly string[];
+  /** Sets these attributes; an attribute given as `null` is removed. */
+  attributes?: Readonly<Record<string, AttributeValue | null>>;
+}
+
+/**
+ * What `ClientService.list()` takes.
+ * @publicApi
+ */
+export interface ListClientsOptions {
+  /** How many clients to skip, oldest first. Default 0. */
+  offset?: number;
+  /** How many clients to return at most. Default 100, at most 1000. */
+  limit?: number;
+}

@@ -1,0 +1,81 @@
+import { OAuthistConfigurationError } from '../errors';
+import type { OAuthistModuleOptions } from '../interfaces';
+import type { ResolvedOptions } from './resolved-options';
+
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+// Braces would turn part of the prefix into a Redis Cluster hash tag and put every key in one slot.
+const PREFIX = /^[^{}\s]{1,64}$/;
+
+function positiveInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new OAuthistConfigurationError(
+      name,
+      `expected a whole number of seconds > 0, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function resolveRedis(value: unknown): OAuthistModuleOptions['redis'] {
+  if (typeof value === 'string') {
+    if (!/^(rediss?:\/\/|\/)/.test(value)) {
+      throw new OAuthistConfigurationError(
+        'redis',
+        'a string must be a redis:// or rediss:// URL or a unix socket path',
+      );
+    }
+    return value;
+  }
+  if (value !== null && typeof value === 'object') return value as OAuthistModuleOptions['redis'];
+  throw new OAuthistConfigurationError(
+    'redis',
+    'expected an ioredis Redis or Cluster, RedisOptions or a URL',
+  );
+}
+
+/** Validates the options a user gave and fills in the defaults; throws naming the first bad option. */
+export function resolveOptions(options: OAuthistModuleOptions | undefined): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new OAuthistConfigurationError('options', 'expected an object');
+  }
+  const prefix = options.prefix ?? 'oauthist';
+  if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
+    throw new OAuthistConfigurationError(
+      'prefix',
+      'expected 1 to 64 characters without braces or spaces',
+    );
+  }
+  let scopes: Set<string> | null = null;
+  if (options.scopes !== undefined) {
+    if (!Array.isArray(options.scopes)) {
+      throw new OAuthistConfigurationError('scopes', 'expected an array of scope names');
+    }
+    for (const scope of options.scopes as unknown[]) {
+      if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+        throw new OAuthistConfigurationError(
+          'scopes',
+          `${JSON.stringify(scope)} is not a valid scope (RFC 6749 §3.3)`,
+        );
+      }
+    }
+    scopes = new Set(options.scopes);
+  }
+  const accessTokenTtl =
+    options.accessTokenTtl === null || options.accessTokenTtl === undefined
+      ? null
+      : positiveInteger('accessTokenTtl', options.accessTokenTtl, 0);
+  return {
+    redis: resolveRedis(options.redis),
+    prefix,
+    scopes,
+    authorizationCodeTtl: positiveInteger(
+      'authorizationCodeTtl',
+      options.authorizationCodeTtl,
+      3600,
+    ),
+    accessTokenTtl,
+  };
+}

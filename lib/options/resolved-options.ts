@@ -1,0 +1,12 @@
+import type { OAuthistRedisOption } from '../interfaces';
+
+/** The module options after validation, with every default filled in. */
+export interface ResolvedOptions {
+  readonly redis: OAuthistRedisOption;
+  readonly prefix: string;
+  /** `null`: any scope is accepted. */
+  readonly scopes: ReadonlySet<string> | null;
+  readonly authorizationCodeTtl: number;
+  /** `null`: tokens never expire. */
+  readonly accessTokenTtl: number | null;
+}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import type { ClientType } from '../clients/client-type';
+import { RedisConnection } from './redis-connection';
+
+/** A client as it is stored: the public fields plus the hash of its secret. */
+export interface ClientRecord {
+  readonly id: string;
+  readonly clientType: ClientType;
+  readonly redirectUrls: readonly string[];
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly createdAt: number;
+  /** SHA-256 of the secret, base64url; `null` for public clients. */
+  readonly secretHash: string | null;
+}
+
+/** A change to a stored client: fields given are replaced, attributes set or removed. */
+export interface ClientChange {
+  readonly redirectUrls?: readonly string[];
+  readonly secretHash?: string;
+  readonly setAttributes?: Readonly<Record<string, string>>;
+  readonly unsetAttributes?: readonly string[];
+}
+
+const ATTRIBUTE = 'a:';
+
+/** Reads and writes the client registry. Every write is one atomic script. */
+@Injectable()
+export class ClientStore {
+  constructor(private readonly redis: RedisConnection) {}
+
+  async create(record: ClientRecord): Promise<boolean> {
+    const fields: Record<string, string> = {
+      type: record.clientType,
+      redirect_urls: JSON.stringify(record.redirectUrls),
+      created: String(record.createdAt),
+    };
+    if (record.secretHash !== null) fields.secret = record.secretHash;
+    return this.save(record.id, 'create', record.createdAt, fields, record.attributes, []);
+  }
+
+  async update(id: string, change: ClientChange): Promise<boolean> {
+    const fields: Record<string, string> = {};
+    if (change.redirectUrls) fields.redirect_urls = JSON.stringify(change.redirectUrls);
+    if (change.secretHash) fields.secret = change.secretHash;
+    return this.save(
+      id,
+      'update',
+      0,
+      fields,
+      change.setAttributes ?? {},
+      change.unsetAttributes ?? [],
+    );
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { keys } = this.redis;
+    const deleted = await this.redis.runScript(
+      'deleteClient',
+      [keys.client(id), keys.allClients()],
+      [id],
+    );
+    return deleted === 1;
+  }
+
+  async get(id: string): Promise<ClientRecord | null> {
+    const hash = await this.redis.client.hgetall(this.redis.keys.client(id));
+    return parseRecord(id, hash);
+  }
+
+  /** Clients whose attributes hold every given value: SINTER of the index sets, then one pipeline. */
+  async findByAttributes(attributes: Readonly<Record<string, string>>): Promise<ClientRecord[]> {
+    const indexKeys = Object.entries(attributes).map(([name, value]) =>
+      this.redis.keys.clientAttribute(name, value),
+    );
+    const ids = await this.redis.client.sinter(...indexKeys);
+    return this.getMany(ids.sort());
+  }
+
+  /** A page of clients, oldest first. */
+  async list(offset: number, limit: number): Promise<ClientRecord[]> {
+    const ids = await this.redis.client.zrange(
+      this.redis.keys.allClients(),
+      offset,
+      offset + limit - 1,
+    );
+    return this.getMany(ids);
+  }
+
+  count(): Promise<number> {
+    return this.redis.client.zcard(this.redis.keys.allClients());
+  }
+
+  private async getMany(ids: readonly string[]): Promise<ClientRecord[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.client.pipeline();
+    for (const id of ids) pipeline.hgetall(this.redis.keys.client(id));
+    const replies = (await pipeline.exec()) ?? [];
+    const records: ClientRecord[] = [];
+    replies.forEach(([error, hash], i) => {
+      if (error) throw error;
+      const record = parseRecord(ids[i], hash as Record<string, string>);
+      if (record) records.push(record);
+    });
+    return records;
+  }
+
+  private async save(
+    id: string,
+    mode: 'create' | 'update',
+    createdAt: number,
+    fields: Record<string, string>,
+    setAttributes: Readonly<Record<string, string>>,
+    unsetAttributes: readonly string[],
+  ): Promise<boolean> {
+    const { keys } = this.redis;
+    const set = Object.entries(setAttributes);
+    const indexKeys = set.map(([name, value]) => keys.clientAttribute(name, value));
+    const change = JSON.stringify({ fields, set, unset: unsetAttributes });
+    const saved = await this.redis.runScript(
+      'saveClient',
+      [keys.client(id), keys.allClients(), ...indexKeys],
+      [id, mode, createdAt, change],
+    );
+    return saved === 1;
+  }
+}
+
+function parseRecord(id: string, hash: Record<string, string>): ClientRecord | null {
+  if (!hash.type) return null;
+  const attributes: Record<string, string> = {};
+  for (const [field, value] of Object.entries(hash)) {
+    if (field.startsWith(ATTRIBUTE)) attributes[field.slice(ATTRIBUTE.length)] = value;
+  }
+  return {
+    id,
+    clientType: hash.type as ClientType,
+    redirectUrls: JSON.parse(hash.redirect_urls) as string[],
+    attributes,
+    createdAt: Number(hash.created),
+    secretHash: hash.secret ?? null,
+  };
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Cluster, Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { OAUTHIST_OPTIONS } from '../oauthist.constants';
+import type { ResolvedOptions } from '../options/resolved-options';
+import { LUA_SCRIPTS, LuaScriptName } from './lua-scripts';
+import { RedisKeys } from './redis-keys';
+
+/** A single Redis or a Redis Cluster: oauthist uses only what both offer. */
+export type RedisClient = Redis | Cluster;
+
+type ScriptCommand = (
+  numberOfKeys: number,
+  ...keysAndArgs: (string | number)[]
+) => Promise<unknown>;
+
+function isRedisClient(value: unknown): value is RedisClient {
+  return value instanceof Redis || value instanceof Cluster;
+}
+
+function commandName(script: LuaScriptName): string {
+  return `oauthist_${script}`;
+}
+
+/**
+ * The Redis connection of one module instance, with oauthist's scripts defined on it and the
+ * key names of its prefix. Closes the connection on shutdown only when oauthist opened it.
+ */
+@Injectable()
+export class RedisConnection implements OnApplicationShutdown {
+  readonly client: RedisClient;
+  readonly keys: RedisKeys;
+  private readonly owned: boolean;
+
+  constructor(@Inject(OAUTHIST_OPTIONS) options: ResolvedOptions) {
+    const { redis } = options;
+    if (isRedisClient(redis)) {
+      this.client = redis;
+      this.owned = false;
+    } else if (typeof redis === 'string') {
+      this.client = redis.startsWith('/') ? new Redis({ path: redis }) : new Redis(redis);
+      this.owned = true;
+    } else {
+      this.client = new Redis(redis as RedisOptions);
+      this.owned = true;
+    }
+    this.keys = new RedisKeys(options.prefix);
+    for (const [name, lua] of Object.entries(LUA_SCRIPTS)) {
+      this.client.defineCommand(commandName(name as LuaScriptName), { lua });
+    }
+  }
+
+  /** Runs one of oauthist's scripts by EVALSHA (EVAL only the first time a server lacks it). */
+  runScript(
+    script: LuaScriptName,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    const command = (this.client as unknown as Record<string, ScriptCommand>)[commandName(script)];
+    return command.call(this.client, keys.length, ...keys, ...args);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.owned) return;
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+}

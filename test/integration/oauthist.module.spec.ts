@@ -1,0 +1,155 @@
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Redis } from 'ioredis';
+import {
+  ClientService,
+  OAuthistConfigurationError,
+  OAuthistModule,
+  OAuthistModuleOptions,
+} from '../../lib';
+import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from '../support/test-redis';
+
+@Injectable()
+class OAuthistConfig {
+  readonly prefix = testPrefix();
+  options(redis: OAuthistModuleOptions['redis']): OAuthistModuleOptions {
+    return { redis, prefix: this.prefix };
+  }
+}
+
+@Module({ providers: [OAuthistConfig], exports: [OAuthistConfig] })
+class ConfigModule {}
+
+describe('OAuthistModule', () => {
+  let redis: Redis;
+  const prefixes: string[] = [];
+
+  beforeAll(() => {
+    redis = connectTestRedis();
+  });
+
+  afterAll(async () => {
+    for (const prefix of prefixes) await deleteKeys(redis, prefix);
+    redis.disconnect();
+  });
+
+  async function roundTrip(
+    imports: Parameters<typeof Test.createTestingModule>[0]['imports'],
+  ): Promise<void> {
+    const module = await Test.createTestingModule({ imports }).compile();
+    await module.init();
+    const clients = module.get(ClientService);
+    const created = await clients.create({
+      clientType: 'web',
+      redirectUrls: ['https://client.example/cb'],
+    });
+    expect((await clients.get(created.id))?.id).toBe(created.id);
+    await module.close();
+  }
+
+  const connections: [string, () => OAuthistModuleOptions['redis']][] = [
+    ['a URL', () => testRedisUrl()],
+    ['an ioredis instance', () => redis],
+    [
+      'RedisOptions',
+      () => ({
+        host: new URL(testRedisUrl()).hostname,
+        port: Number(new URL(testRedisUrl()).port),
+      }),
+    ],
+  ];
+
+  it.each(connections)('forRoot works with %s', async (_, connection) => {
+    const prefix = testPrefix();
+    prefixes.push(prefix);
+    await roundTrip([OAuthistModule.forRoot({ redis: connection(), prefix })]);
+  });
+
+  it.each(connections)(
+    'forRootAsync works with %s through useFactory and inject',
+    async (_, connection) => {
+      let prefix = '';
+      await roundTrip([
+        OAuthistModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [OAuthistConfig],
+          useFactory: (config: OAuthistConfig) => {
+            prefix = config.prefix;
+            return config.options(connection());
+          },
+        }),
+      ]);
+      prefixes.push(prefix);
+    },
+  );
+
+  it('forRootAsync works with useClass', async () => {
+    const prefix = testPrefix();
+    prefixes.push(prefix);
+    @Injectable()
+    class Factory {
+      create(): OAuthistModuleOptions {
+        return { redis: testRedisUrl(), prefix };
+      }
+    }
+    await roundTrip([OAuthistModule.forRootAsync({ useClass: Factory })]);
+  });
+
+  it('closes a connection it opened, and leaves a given instance open', async () => {
+    const given = connectTestRedis();
+    await given.ping();
+    const module = await Test.createTestingModule({
+      imports: [OAuthistModule.forRoot({ redis: given, prefix: testPrefix() })],
+    }).compile();
+    await module.init();
+    await module.close();
+    try {
+      expect(given.status).toBe('ready');
+      expect(await given.ping()).toBe('PONG');
+    } finally {
+      given.disconnect();
+    }
+  });
+
+  it('is global when isGlobal is set', async () => {
+    @Injectable()
+    class Consumer {
+      constructor(readonly clients: ClientService) {}
+    }
+    @Module({ providers: [Consumer] })
+    class FeatureModule {}
+    const prefix = testPrefix();
+    const module = await Test.createTestingModule({
+      imports: [
+        OAuthistModule.forRoot({ redis: testRedisUrl(), prefix, isGlobal: true }),
+        FeatureModule,
+      ],
+    }).compile();
+    expect(module.get(Consumer).clients).toBeInstanceOf(ClientService);
+    await module.close();
+  });
+
+  it('fails start-up naming a bad option', async () => {
+    const compiling = Test.createTestingModule({
+      imports: [OAuthistModule.forRoot({ redis: testRedisUrl(), authorizationCodeTtl: -5 })],
+    }).compile();
+    await expect(compiling).rejects.toThrow(OAuthistConfigurationError);
+    await expect(
+      Test.createTestingModule({
+        imports: [OAuthistModule.forRoot({ redis: testRedisUrl(), authorizationCodeTtl: -5 })],
+      }).compile(),
+    ).rejects.toThrow(/"authorizationCodeTtl"/);
+  });
+
+  it('fails start-up naming a bad option that came from forRootAsync', async () => {
+    await expect(
+      Test.createTestingModule({
+        imports: [
+          OAuthistModule.forRootAsync({
+            useFactory: () => ({ redis: testRedisUrl(), prefix: '{x}' }),
+          }),
+        ],
+      }).compile(),
+    ).rejects.toThrow(/"prefix"/);
+  });
+});

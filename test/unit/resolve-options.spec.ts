@@ -1,0 +1,58 @@
+import { OAuthistConfigurationError, OAuthistModuleOptions } from '../../lib';
+import { resolveOptions } from '../../lib/options/resolve-options';
+
+const redis = 'redis://127.0.0.1:6379';
+
+function failure(options: unknown): OAuthistConfigurationError {
+  try {
+    resolveOptions(options as OAuthistModuleOptions);
+  } catch (error) {
+    return error as OAuthistConfigurationError;
+  }
+  throw new Error('options were accepted');
+}
+
+describe('resolveOptions', () => {
+  it('fills in the defaults of the manual', () => {
+    expect(resolveOptions({ redis })).toEqual({
+      redis,
+      prefix: 'oauthist',
+      scopes: null,
+      authorizationCodeTtl: 3600,
+      accessTokenTtl: null,
+    });
+  });
+
+  it('keeps what was given', () => {
+    const options = resolveOptions({
+      redis,
+      prefix: 'p',
+      scopes: ['a', 'b'],
+      authorizationCodeTtl: 60,
+      accessTokenTtl: 30,
+    });
+    expect(options.scopes).toEqual(new Set(['a', 'b']));
+    expect(options.accessTokenTtl).toBe(30);
+  });
+
+  it.each([
+    [{ redis, authorizationCodeTtl: 0 }, 'authorizationCodeTtl'],
+    [{ redis, authorizationCodeTtl: 1.5 }, 'authorizationCodeTtl'],
+    [{ redis, authorizationCodeTtl: '60' }, 'authorizationCodeTtl'],
+    [{ redis, accessTokenTtl: -1 }, 'accessTokenTtl'],
+    [{ redis, prefix: 'a{b}' }, 'prefix'],
+    [{ redis, prefix: '' }, 'prefix'],
+    [{ redis, scopes: 'profile' }, 'scopes'],
+    [{ redis, scopes: ['bad scope'] }, 'scopes'],
+    [{ redis, scopes: ['quote"'] }, 'scopes'],
+    [{ redis: 'http://localhost' }, 'redis'],
+    [{ redis: 42 }, 'redis'],
+    [{}, 'redis'],
+    [null, 'options'],
+  ])('names the bad option in %j', (options, option) => {
+    const error = failure(options);
+    expect(error).toBeInstanceOf(OAuthistConfigurationError);
+    expect(error.option).toBe(option);
+    expect(error.message).toContain(`"${option}"`);
+  });
+});

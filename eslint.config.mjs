@@ -3,7 +3,16 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.oauthist-data/**', 'scripts/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-sample/**',
+      'node_modules/**',
+      'coverage/**',
+      '.oauthist-data/**',
+      'scripts/**',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.strict,
   {

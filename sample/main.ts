@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { RedisServerMissingError } from './embedded-redis';
+import { readSampleConfig } from './sample-config';
+import { connectSampleRedis } from './sample-redis';
+
+async function main(): Promise<void> {
+  const config = readSampleConfig();
+  const redis = await connectSampleRedis(config);
+  const app = await NestFactory.create(AppModule.register(config, redis.client), {
+    logger: ['error', 'warn'],
+  });
+  await app.listen(config.port, config.host);
+  console.log(`oauthist sample listening on http://${config.host}:${config.port}`);
+  let closing = false;
+  const close = async (): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    await app.close();
+    await redis.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void close());
+  process.once('SIGTERM', () => void close());
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof RedisServerMissingError || error instanceof Error
+      ? error.message
+      : String(error);
+  console.error(`oauthist sample: ${message}`);
+  process.exit(1);
+});

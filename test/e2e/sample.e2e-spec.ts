@@ -1,0 +1,159 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { ClientService } from '../../lib';
+import { AppModule } from '../../sample/app.module';
+import { RedisServerMissingError, startEmbeddedRedis } from '../../sample/embedded-redis';
+import { readSampleConfig } from '../../sample/sample-config';
+import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from '../support/test-redis';
+
+describe('sample app', () => {
+  let app: INestApplication;
+  let redis: Redis;
+  const prefix = testPrefix();
+
+  beforeAll(async () => {
+    redis = connectTestRedis();
+    const config = readSampleConfig({
+      REDIS_URL: testRedisUrl(),
+      OAUTHIST_PREFIX: prefix,
+      PORT: '0',
+    });
+    app = await NestFactory.create(AppModule.register(config, redis), { logger: false });
+    await app.listen(0, '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('serves over HTTP with oauthist imported', async () => {
+    const response = await request(app.getHttpServer()).get('/').expect(200);
+    expect(response.body.name).toBe('oauthist sample');
+  });
+
+  it('registers clients under the configured prefix', async () => {
+    const client = await app.get(ClientService).create({
+      clientType: 'web',
+      redirectUrls: ['https://client.example/cb'],
+    });
+    const keys = await redis.keys(`${prefix}:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((key) => key.startsWith(`${prefix}:`))).toBe(true);
+    expect(await app.get(ClientService).get(client.id)).not.toBeNull();
+  });
+});
+
+describe('sample configuration', () => {
+  it('has the defaults of the contract', () => {
+    const config = readSampleConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      prefix: 'oauthist',
+      issuer: 'http://127.0.0.1:3000',
+      scopes: ['profile', 'email', 'admin'],
+      authorizationCodeTtl: 3600,
+      accessTokenTtl: null,
+      redisUrl: undefined,
+      redisClusterNodes: undefined,
+    });
+    expect([...config.users]).toEqual([['demo', 'demo']]);
+  });
+
+  it('reads every variable of the contract', () => {
+    const config = readSampleConfig({
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      OAUTHIST_PREFIX: 'p',
+      OAUTHIST_ISSUER: 'https://as.example',
+      OAUTHIST_SCOPES: '',
+      OAUTHIST_CODE_TTL: '60',
+      OAUTHIST_ACCESS_TOKEN_TTL: '300',
+      SAMPLE_USERS: 'alice:a:b,bob:pw',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      prefix: 'p',
+      issuer: 'https://as.example',
+      scopes: [],
+      authorizationCodeTtl: 60,
+      accessTokenTtl: 300,
+      redisUrl: 'redis://127.0.0.1:1',
+      redisClusterNodes: [
+        { host: '127.0.0.1', port: 7000 },
+        { host: '127.0.0.1', port: 7001 },
+      ],
+    });
+    expect(config.users.get('alice')).toBe('a:b');
+  });
+
+  it.each([
+    [{ PORT: 'x' }, /PORT/],
+    [{ OAUTHIST_CODE_TTL: '-1' }, /OAUTHIST_CODE_TTL/],
+    [{ SAMPLE_USERS: 'nopassword' }, /SAMPLE_USERS/],
+    [{ REDIS_CLUSTER_NODES: 'host-without-port' }, /REDIS_CLUSTER_NODES/],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => readSampleConfig(env)).toThrow(message);
+  });
+});
+
+describe('embedded redis-server', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'oauthist-embedded-'));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function withClient<T>(socketPath: string, use: (client: Redis) => Promise<T>): Promise<T> {
+    const client = new Redis({ path: socketPath });
+    try {
+      return await use(client);
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  it('listens on a unix socket only and keeps data across restarts', async () => {
+    const first = await startEmbeddedRedis(join(dir, 'data'));
+    await withClient(first.socketPath, async (client) => {
+      expect(await client.config('GET', 'port')).toEqual(['port', '0']);
+      await client.set('oauthist:probe', 'kept');
+    });
+    await first.stop();
+
+    const second = await startEmbeddedRedis(join(dir, 'data'));
+    expect(await withClient(second.socketPath, (client) => client.get('oauthist:probe'))).toBe(
+      'kept',
+    );
+    await second.stop();
+  });
+
+  it('shares a running server instead of starting a second one, and leaves it running', async () => {
+    const owner = await startEmbeddedRedis(join(dir, 'data'));
+    const sharer = await startEmbeddedRedis(join(dir, 'data'));
+    await sharer.stop();
+    expect(await withClient(owner.socketPath, (client) => client.ping())).toBe('PONG');
+    await owner.stop();
+  });
+
+  it('says in one line how to get redis-server when it is not on PATH', async () => {
+    const failure = await startEmbeddedRedis(join(dir, 'data'), join(dir, 'no-redis-server')).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(RedisServerMissingError);
+    expect((failure as Error).message).toMatch(/apt-get install redis-server.*REDIS_URL/);
+    expect((failure as Error).message).not.toContain('\n');
+  });
+});

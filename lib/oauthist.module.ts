@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ClientService } from './clients/client.service';
+import { GrantService } from './grants/grant.service';
 import { ConfigurableModuleClass } from './oauthist.module-definition';
-import { resolvedOptionsProvider } from './oauthist.providers';
+import { resolvedOptionsProvider, userCredentialsVerifierProvider } from './oauthist.providers';
 import { ClientStore } from './redis/client-store';
+import { GrantStore } from './redis/grant-store';
 import { RedisConnection } from './redis/redis-connection';
+import { TokenService } from './tokens/token.service';
 
 /**
  * The oauthist authorization server: `OAuthistModule.forRoot({ redis, ... })` or
@@ -11,7 +14,16 @@ import { RedisConnection } from './redis/redis-connection';
  * @publicApi
  */
 @Module({
-  providers: [resolvedOptionsProvider, RedisConnection, ClientStore, ClientService],
-  exports: [ClientService],
+  providers: [
+    resolvedOptionsProvider,
+    userCredentialsVerifierProvider,
+    RedisConnection,
+    ClientStore,
+    GrantStore,
+    ClientService,
+    TokenService,
+    GrantService,
+  ],
+  exports: [ClientService, TokenService, GrantService],
 })
 export class OAuthistModule extends ConfigurableModuleClass {}

@@ -4,12 +4,15 @@ import type { AttributeValue } from '../interfaces';
 const MAX_NAME = 128;
 const MAX_VALUE = 1024;
 
-function refuse(problem: string): never {
+/** How a bad attribute is refused: registration answers `invalid_client_metadata`. */
+export type AttributeRefusal = (problem: string) => never;
+
+function refuseMetadata(problem: string): never {
   throw new OAuthError('invalid_client_metadata', problem);
 }
 
 /** Checks an attribute name: non-empty, well-formed Unicode, at most 128 characters. */
-export function attributeName(name: string): string {
+export function attributeName(name: string, refuse: AttributeRefusal = refuseMetadata): string {
   if (name.length === 0 || name.length > MAX_NAME || !name.isWellFormed()) {
     refuse(
       `attribute name ${JSON.stringify(name.slice(0, 64))} must be 1 to ${MAX_NAME} characters of well-formed Unicode`,
@@ -19,7 +22,11 @@ export function attributeName(name: string): string {
 }
 
 /** Converts an attribute value to the string it is stored as, as the manual says. */
-export function attributeValue(name: string, value: unknown): string {
+export function attributeValue(
+  name: string,
+  value: unknown,
+  refuse: AttributeRefusal = refuseMetadata,
+): string {
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
     refuse(`attribute ${JSON.stringify(name)} must be a string, a number or a boolean`);
   }
@@ -38,12 +45,13 @@ export function attributeValue(name: string, value: unknown): string {
 /** Checks and converts a whole set of attributes. */
 export function attributeValues(
   attributes: Readonly<Record<string, AttributeValue>> | undefined,
+  refuse: AttributeRefusal = refuseMetadata,
 ): Record<string, string> {
   const result: Record<string, string> = {};
   if (attributes === undefined) return result;
   if (attributes === null || typeof attributes !== 'object') refuse('attributes must be an object');
   for (const [name, value] of Object.entries(attributes)) {
-    result[attributeName(name)] = attributeValue(name, value);
+    result[attributeName(name, refuse)] = attributeValue(name, value, refuse);
   }
   return result;
 }

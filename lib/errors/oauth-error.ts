@@ -1,3 +1,5 @@
+import { OAuthResponse } from '../responses/oauth-response';
+
 /**
  * The error codes oauthist answers with: RFC 6749 §4.1.2.1, §4.2.2.1 and §5.2, RFC 6750 §3.1
  * (`invalid_token`, `insufficient_scope`) and RFC 7591 §3.2.2 for client registration.
@@ -35,16 +37,29 @@ const STATUS_BY_CODE: Readonly<Partial<Record<OAuthErrorCode, number>>> = {
 export class OAuthError extends Error {
   /** The HTTP status this error is answered with (400 unless the RFC says otherwise). */
   readonly status: number;
+  /** Headers the answer must carry, e.g. `WWW-Authenticate` after failed Basic authentication. */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     /** The RFC error code, sent as `error`. */
     readonly error: OAuthErrorCode,
     /** Sent as `error_description`: for the developer of the client, never a secret. */
     readonly description: string,
-    status?: number,
+    options: { status?: number; headers?: Readonly<Record<string, string>> } = {},
   ) {
     super(`${error}: ${description}`);
     this.name = 'OAuthError';
-    this.status = status ?? STATUS_BY_CODE[error] ?? 400;
+    this.status = options.status ?? STATUS_BY_CODE[error] ?? 400;
+    this.headers = options.headers ?? {};
+  }
+
+  /** The RFC 6749 §5.2 body: `error` and `error_description`. */
+  toJSON(): { error: OAuthErrorCode; error_description: string } {
+    return { error: this.error, error_description: this.description };
+  }
+
+  /** This error as a token endpoint answers it (RFC 6749 §5.2): JSON, never cached. */
+  toResponse(): OAuthResponse {
+    return OAuthResponse.json(this.status, this.toJSON(), this.headers);
   }
 }

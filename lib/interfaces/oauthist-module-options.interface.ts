@@ -1,4 +1,5 @@
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import type { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
 
 /**
  * Where oauthist keeps its data: an ioredis `Redis` or `Cluster` you created (oauthist never
@@ -23,4 +24,13 @@ export interface OAuthistModuleOptions {
   authorizationCodeTtl?: number;
   /** Lifetime of an access token, in seconds; `null` (the default) means it never expires. */
   accessTokenTtl?: number | null;
+  /**
+   * Turns on the implicit grant (`response_type=token`, RFC 6749 §4.2). Off by default: OAuth
+   * 2.1 drops it and RFC 9700 §2.1.2 advises the code flow with PKCE instead.
+   */
+  implicitGrant?: boolean;
+  /** Accepts PKCE's `plain` method (RFC 7636 §4.2). Off by default: only `S256` is accepted. */
+  allowPlainPkce?: boolean;
+  /** Checks credentials for the password grant; without one, the grant is off. */
+  passwordVerifier?: UserCredentialsVerifier;
 }

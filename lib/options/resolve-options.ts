@@ -1,3 +1,4 @@
+import type { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
 import { OAuthistConfigurationError } from '../errors';
 import type { OAuthistModuleOptions } from '../interfaces';
 import type { ResolvedOptions } from './resolved-options';
@@ -34,6 +35,24 @@ function resolveRedis(value: unknown): OAuthistModuleOptions['redis'] {
     'redis',
     'expected an ioredis Redis or Cluster, RedisOptions or a URL',
   );
+}
+
+function passwordVerifier(value: unknown): UserCredentialsVerifier | null {
+  if (value === undefined || value === null) return null;
+  if (typeof (value as UserCredentialsVerifier).verify !== 'function') {
+    throw new OAuthistConfigurationError(
+      'passwordVerifier',
+      'expected an object with a verify(username, password) method',
+    );
+  }
+  return value as UserCredentialsVerifier;
+}
+
+function flag(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean')
+    throw new OAuthistConfigurationError(name, `expected true or false, got ${String(value)}`);
+  return value;
 }
 
 /** Validates the options a user gave and fills in the defaults; throws naming the first bad option. */
@@ -77,5 +96,8 @@ export function resolveOptions(options: OAuthistModuleOptions | undefined): Reso
       3600,
     ),
     accessTokenTtl,
+    implicitGrant: flag('implicitGrant', options.implicitGrant),
+    allowPlainPkce: flag('allowPlainPkce', options.allowPlainPkce),
+    passwordVerifier: passwordVerifier(options.passwordVerifier),
   };
 }

@@ -1,3 +1,4 @@
+import type { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
 import type { OAuthistRedisOption } from '../interfaces';
 
 /** The module options after validation, with every default filled in. */
@@ -9,4 +10,7 @@ export interface ResolvedOptions {
   readonly authorizationCodeTtl: number;
   /** `null`: tokens never expire. */
   readonly accessTokenTtl: number | null;
+  readonly implicitGrant: boolean;
+  readonly allowPlainPkce: boolean;
+  readonly passwordVerifier: UserCredentialsVerifier | null;
 }

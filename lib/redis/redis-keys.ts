@@ -7,6 +7,11 @@ import { keySegment } from './key-segment';
  * tag, so creating, updating and deleting a client is a single atomic script even on Redis
  * Cluster (the registry is small and read off the hot path). Ids and attribute values are
  * passed through `keySegment`, so no input can forge a key name.
+ *
+ * Codes and tokens live under the tag of their grant (one user and one client): the grant id
+ * is carried in the code and token strings themselves, so that verification finds the key with
+ * no lookup, and issuing, exchanging and revoking touch one slot each. Codes, tokens and
+ * pending requests appear in key names only as SHA-256 hashes.
  */
 export class RedisKeys {
   private readonly registry: string;
@@ -28,6 +33,34 @@ export class RedisKeys {
   /** Set: ids of the clients whose attribute `name` equals `value`. */
   clientAttribute(name: string, value: string): string {
     return `${this.registry}:attr:${keySegment(name)}:${keySegment(value)}`;
+  }
+
+  /** String: the data of one access token, or a short-lived tombstone once it is revoked. */
+  token(grantId: string, tokenHash: string): string {
+    return `${this.tokenPrefix(grantId)}${tokenHash}`;
+  }
+
+  /**
+   * What every token key of a grant starts with: scripts that walk a grant's token set append
+   * a token hash to it, so that key names are still spelled only here.
+   */
+  tokenPrefix(grantId: string): string {
+    return `${this.prefix}:{${grantId}}:token:`;
+  }
+
+  /** Set: the hashes of the tokens issued under one grant, for `revokeGrant()`. */
+  grantTokens(grantId: string): string {
+    return `${this.prefix}:{${grantId}}:tokens`;
+  }
+
+  /** Hash: one authorization code, from `accept()` until it expires. */
+  code(grantId: string, codeHash: string): string {
+    return `${this.prefix}:{${grantId}}:code:${codeHash}`;
+  }
+
+  /** String: an authorization request waiting for the user's consent. */
+  pendingAuthorization(idHash: string): string {
+    return `${this.prefix}:pending:${idHash}`;
   }
 
   /** Every key of this prefix, for tests and tools that need to find them; never on a request path. */

@@ -20,6 +20,9 @@ describe('resolveOptions', () => {
       scopes: null,
       authorizationCodeTtl: 3600,
       accessTokenTtl: null,
+      implicitGrant: false,
+      allowPlainPkce: false,
+      passwordVerifier: null,
     });
   });
 
@@ -47,6 +50,9 @@ describe('resolveOptions', () => {
     [{ redis, scopes: ['quote"'] }, 'scopes'],
     [{ redis: 'http://localhost' }, 'redis'],
     [{ redis: 42 }, 'redis'],
+    [{ redis, implicitGrant: 'yes' }, 'implicitGrant'],
+    [{ redis, allowPlainPkce: 1 }, 'allowPlainPkce'],
+    [{ redis, passwordVerifier: () => null }, 'passwordVerifier'],
     [{}, 'redis'],
     [null, 'options'],
   ])('names the bad option in %j', (options, option) => {

@@ -1,0 +1,123 @@
+import { grantId, mintGrantBoundSecret } from '../crypto/grant-bound-secret';
+import { sha256 } from '../crypto/sha256';
+import { OAuthError, OAuthErrorCode } from '../errors';
+import type { OAuthClient } from '../interfaces';
+import { tokenBody } from '../redis/token-record';
+import { Extras, storedExtras } from './extras';
+import type { GrantContext } from './grant-context';
+import { implicitRedirect } from './implicit-redirect';
+import { redirectTo } from './redirect-uri';
+
+/** What is kept of an authorization request while the user decides. */
+export interface PendingAuthorizationData {
+  readonly responseType: 'code' | 'token';
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly redirectUriGiven: boolean;
+  readonly scopes: readonly string[];
+  readonly state?: string;
+  readonly codeChallenge?: string;
+  readonly codeChallengeMethod?: string;
+  readonly extras: Readonly<Record<string, string>>;
+  readonly createdAt: number;
+}
+
+const ANSWERED = 'the authorization request expired or was already answered';
+
+/**
+ * An authorization request that passed every check and waits for the user: the manual's saved
+ * code. `accept()` or `decline()` answers it, once; either returns where to send the user.
+ * @publicApi
+ */
+export class PendingAuthorization {
+  /** @internal */
+  constructor(
+    private readonly context: GrantContext,
+    /** The unguessable id to hand to the consent page and back; it expires with the code. */
+    readonly id: string,
+    private readonly data: PendingAuthorizationData,
+    /** The client that asks, to show the user who it is. */
+    readonly client: OAuthClient,
+  ) {}
+
+  /** `code` for the authorization code grant, `token` for the implicit grant. */
+  get responseType(): 'code' | 'token' {
+    return this.data.responseType;
+  }
+
+  /** Where the user will be sent back. */
+  get redirectUri(): string {
+    return this.data.redirectUri;
+  }
+
+  /** The scopes asked for, to show the user. */
+  get scopes(): readonly string[] {
+    return this.data.scopes;
+  }
+
+  /** The client's `state`, returned to it unchanged. */
+  get state(): string | undefined {
+    return this.data.state;
+  }
+
+  /** Extra attributes saved with the request. */
+  get extras(): Readonly<Record<string, string>> {
+    return this.data.extras;
+  }
+
+  /**
+   * The user allows: issues the code (or, for the implicit grant, the token) and returns the
+   * redirect to the client. `extras` (e.g. `{ userId }`) join those saved with the request and
+   * are copied onto the token. Throws `invalid_request` when the request expired or was answered.
+   */
+  async accept(extras?: Extras): Promise<string> {
+    const data = await this.take();
+    const merged = { ...data.extras, ...storedExtras(extras) };
+    if (data.responseType === 'token') {
+      const issued = await this.context.tokens.issueAccessToken({
+        clientId: data.clientId,
+        scopes: data.scopes,
+        extras: merged,
+      });
+      return implicitRedirect(data.redirectUri, issued, data.state);
+    }
+    const grant = grantId(data.clientId, merged.userId);
+    const code = mintGrantBoundSecret(grant);
+    await this.context.store.saveCode(
+      grant,
+      sha256(code),
+      {
+        clientId: data.clientId,
+        redirectUri: data.redirectUri,
+        redirectUriGiven: data.redirectUriGiven,
+        codeChallenge: data.codeChallenge,
+        codeChallengeMethod: data.codeChallengeMethod,
+        tokenBody: tokenBody(data.clientId, data.scopes.join(' '), merged),
+      },
+      this.context.options.authorizationCodeTtl,
+    );
+    return redirectTo(data.redirectUri, { code, state: data.state }, 'query');
+  }
+
+  /**
+   * The user refuses (or the application does): forgets the request and returns the error
+   * redirect (RFC 6749 §4.1.2.1). Throws `invalid_request` when it expired or was answered.
+   */
+  async decline(
+    error: OAuthErrorCode = 'access_denied',
+    description = 'the resource owner denied the request',
+  ): Promise<string> {
+    const data = await this.take();
+    return redirectTo(
+      data.redirectUri,
+      { error, error_description: description, state: data.state },
+      data.responseType === 'token' ? 'fragment' : 'query',
+    );
+  }
+
+  private async take(): Promise<PendingAuthorizationData> {
+    const raw = await this.context.store.takePending(sha256(this.id));
+    if (raw === null) throw new OAuthError('invalid_request', ANSWERED);
+    return JSON.parse(raw) as PendingAuthorizationData;
+  }
+}

@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { RedisConnection } from './redis-connection';
+import { TOKEN_TAIL, tokenHead } from './token-record';
+
+/** What is stored for an authorization code (never the code itself). */
+export interface CodeRecord {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  /** Whether the authorization request named redirect_uri: the token request must then repeat it. */
+  readonly redirectUriGiven: boolean;
+  readonly codeChallenge?: string;
+  readonly codeChallengeMethod?: string;
+  /** The token body (see `tokenBody()`) the code will be exchanged for. */
+  readonly tokenBody: string;
+}
+
+/** What the exchange of a code is asked to do. */
+export interface CodeExchange {
+  readonly grantId: string;
+  readonly codeHash: string;
+  readonly clientId: string;
+  readonly redirectUri: string | undefined;
+  readonly codeVerifier: string | undefined;
+  readonly codeVerifierS256: string | undefined;
+  readonly tokenHash: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number | null;
+  readonly keyTtl: number;
+}
+
+/** Why an exchange was refused: the script's return codes. */
+export type CodeExchangeFailure =
+  | 'unknown_code'
+  | 'client_mismatch'
+  | 'redirect_uri_mismatch'
+  | 'code_verifier_missing'
+  | 'code_verifier_mismatch'
+  | 'code_verifier_unexpected'
+  | 'code_reused';
+
+const EXCHANGE_FAILURES: Readonly<Record<number, CodeExchangeFailure>> = {
+  [-1]: 'unknown_code',
+  [-2]: 'client_mismatch',
+  [-3]: 'redirect_uri_mismatch',
+  [-4]: 'code_verifier_missing',
+  [-5]: 'code_verifier_mismatch',
+  [-6]: 'code_verifier_unexpected',
+  [-7]: 'code_reused',
+};
+
+/** How long a revoked token is remembered as revoked, so that a check can say why it fails. */
+export const TOMBSTONE_TTL = 3600;
+
+/**
+ * Reads and writes pending authorization requests, codes and access tokens. Every write that
+ * must be all-or-nothing is one script; verification is one GET.
+ */
+@Injectable()
+export class GrantStore {
+  constructor(private readonly redis: RedisConnection) {}
+
+  async savePending(idHash: string, value: string, ttl: number): Promise<void> {
+    await this.redis.client.set(this.redis.keys.pendingAuthorization(idHash), value, 'EX', ttl);
+  }
+
+  getPending(idHash: string): Promise<string | null> {
+    return this.redis.client.get(this.redis.keys.pendingAuthorization(idHash));
+  }
+
+  /** Reads and deletes in one step: of two answers to one request, only one gets its data. */
+  takePending(idHash: string): Promise<string | null> {
+    return this.redis.client.getdel(this.redis.keys.pendingAuthorization(idHash));
+  }
+
+  async saveCode(grantId: string, codeHash: string, code: CodeRecord, ttl: number): Promise<void> {
+    const key = this.redis.keys.code(grantId, codeHash);
+    const fields: Record<string, string> = {
+      client: code.clientId,
+      redirect_uri: code.redirectUri,
+      redirect_given: code.redirectUriGiven ? '1' : '0',
+      body: code.tokenBody,
+    };
+    if (code.codeChallenge) {
+      fields.challenge = code.codeChallenge;
+      fields.method = code.codeChallengeMethod ?? 'plain';
+    }
+    const replies = await this.redis.client.multi().hset(key, fields).expire(key, ttl).exec();
+    for (const [error] of replies ?? []) if (error) throw error;
+  }
+
+  /** Exchanges a code; the token body on success, or why it was refused. */
+  async exchangeCode(
+    exchange: CodeExchange,
+  ): Promise<{ body: string } | { failure: CodeExchangeFailure }> {
+    const { keys } = this.redis;
+    const reply = await this.redis.runScript(
+      'exchangeCode',
+      [
+        keys.code(exchange.grantId, exchange.codeHash),
+        keys.token(exchange.grantId, exchange.tokenHash),
+        keys.grantTokens(exchange.grantId),
+      ],
+      [
+        exchange.clientId,
+        exchange.redirectUri ?? '',
+        exchange.codeVerifierS256 ?? '',
+        exchange.codeVerifier ?? '',
+        exchange.tokenHash,
+        tokenHead(exchange.issuedAt, exchange.expiresAt),
+        TOKEN_TAIL,
+        exchange.keyTtl,
+        keys.tokenPrefix(exchange.grantId),
+        TOMBSTONE_TTL,
+      ],
+    );
+    if (Array.isArray(reply) && reply[0] === 1 && typeof reply[1] === 'string')
+      return { body: reply[1] };
+    const failure = typeof reply === 'number' ? EXCHANGE_FAILURES[reply] : undefined;
+    if (!failure)
+      throw new Error(`unexpected reply of the exchangeCode script: ${JSON.stringify(reply)}`);
+    return { failure };
+  }
+
+  async issueToken(
+    grantId: string,
+    tokenHash: string,
+    value: string,
+    keyTtl: number,
+  ): Promise<void> {
+    const { keys } = this.redis;
+    await this.redis.runScript(
+      'issueToken',
+      [keys.token(grantId, tokenHash), keys.grantTokens(grantId)],
+      [tokenHash, value, keyTtl, keys.tokenPrefix(grantId)],
+    );
+  }
+
+  /** The stored token: one GET, the whole cost of a verification. */
+  getToken(grantId: string, tokenHash: string): Promise<string | null> {
+    return this.redis.client.get(this.redis.keys.token(grantId, tokenHash));
+  }
+
+  /** 'revoked', 'unknown' (or already revoked), or 'not_owner' when `clientId` does not own it. */
+  async revokeToken(
+    grantId: string,
+    tokenHash: string,
+    clientId: string | undefined,
+  ): Promise<'revoked' | 'unknown' | 'not_owner'> {
+    const { keys } = this.redis;
+    const reply = await this.redis.runScript(
+      'revokeToken',
+      [keys.token(grantId, tokenHash), keys.grantTokens(grantId)],
+      [tokenHash, TOMBSTONE_TTL, clientId ?? ''],
+    );
+    return reply === 1 ? 'revoked' : reply === -1 ? 'not_owner' : 'unknown';
+  }
+
+  /** Revokes every token of a grant; how many live tokens it revoked. */
+  async revokeGrant(grantId: string): Promise<number> {
+    const { keys } = this.redis;
+    const reply = await this.redis.runScript(
+      'revokeGrant',
+      [keys.grantTokens(grantId)],
+      [keys.tokenPrefix(grantId), TOMBSTONE_TTL],
+    );
+    return Number(reply);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './http-reply';
+export * from './oauth-response';

@@ -1,0 +1,47 @@
+import type { TokenRecord } from '../redis/token-record';
+
+/**
+ * A live access token as a protected route sees it: who it was issued to, for which scopes,
+ * and the extra attributes copied from its code or from the password check (`userId`, ...).
+ * @publicApi
+ */
+export class AccessToken {
+  /** The scopes granted, in the order they were asked for. */
+  readonly scopes: readonly string[];
+
+  constructor(
+    /** The client the token was issued to; `null` for an anonymous password grant. */
+    readonly clientId: string | null,
+    /** The granted scope, space-delimited as on the wire (RFC 6749 §3.3). */
+    readonly scope: string,
+    /** Extra attributes: those saved with the code, or returned by the password check. */
+    readonly extras: Readonly<Record<string, string>>,
+    /** When it was issued. */
+    readonly issuedAt: Date,
+    /** When it expires; `null` when it never does. */
+    readonly expiresAt: Date | null,
+  ) {
+    this.scopes = scope === '' ? [] : scope.split(' ');
+  }
+
+  /** The `userId` extra: whose token this is, if a user granted it. */
+  get userId(): string | undefined {
+    return this.extras.userId;
+  }
+
+  /** Whether the token holds at least one of `scopes`; with none given, always true. */
+  hasAnyScope(...scopes: string[]): boolean {
+    return scopes.length === 0 || scopes.some((scope) => this.scopes.includes(scope));
+  }
+
+  /** @internal */
+  static fromRecord(record: TokenRecord): AccessToken {
+    return new AccessToken(
+      record.clientId,
+      record.scope,
+      record.extras,
+      new Date(record.issuedAt * 1000),
+      record.expiresAt === null ? null : new Date(record.expiresAt * 1000),
+    );
+  }
+}

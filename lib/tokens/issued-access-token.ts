@@ -1,0 +1,52 @@
+import { OAuthResponse } from '../responses/oauth-response';
+import type { AccessToken } from './access-token';
+
+/**
+ * The successful token response of RFC 6749 §5.1.
+ * @publicApi
+ */
+export interface TokenResponseBody {
+  /** The bearer token. */
+  access_token: string;
+  /** Always `Bearer` (RFC 6750). */
+  token_type: 'Bearer';
+  /** Seconds until it expires; absent when it never does. */
+  expires_in?: number;
+  /** The granted scope, when there is one. */
+  scope?: string;
+}
+
+/**
+ * A token just issued: the only moment the token string exists outside the client, as Redis
+ * keeps only its hash.
+ * @publicApi
+ */
+export class IssuedAccessToken {
+  constructor(
+    /** The bearer token string, for the client it was issued to and nobody else. */
+    readonly accessToken: string,
+    /** What the token grants. */
+    readonly token: AccessToken,
+  ) {}
+
+  /** Seconds until the token expires; `undefined` when it never does. */
+  get expiresIn(): number | undefined {
+    const { expiresAt, issuedAt } = this.token;
+    return expiresAt === null
+      ? undefined
+      : Math.round((expiresAt.getTime() - issuedAt.getTime()) / 1000);
+  }
+
+  /** The RFC 6749 §5.1 response body. */
+  toJSON(): TokenResponseBody {
+    const body: TokenResponseBody = { access_token: this.accessToken, token_type: 'Bearer' };
+    if (this.expiresIn !== undefined) body.expires_in = this.expiresIn;
+    if (this.token.scope !== '') body.scope = this.token.scope;
+    return body;
+  }
+
+  /** The token endpoint's answer: 200, JSON, `Cache-Control: no-store`, `Pragma: no-cache`. */
+  toResponse(): OAuthResponse {
+    return OAuthResponse.json(200, this.toJSON());
+  }
+}

@@ -1,0 +1,201 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { grantId, grantIdOf, mintGrantBoundSecret } from '../crypto/grant-bound-secret';
+import { sha256 } from '../crypto/sha256';
+import { OAUTHIST_OPTIONS } from '../oauthist.constants';
+import type { ResolvedOptions } from '../options/resolved-options';
+import { s256 } from '../crypto/pkce';
+import { OAuthError } from '../errors';
+import { CodeExchangeFailure, GrantStore } from '../redis/grant-store';
+import {
+  decodeToken,
+  encodeToken,
+  REVOKED,
+  TOKEN_TAIL,
+  tokenHead,
+  TokenRecord,
+} from '../redis/token-record';
+import { AccessToken } from './access-token';
+import type { ActiveTokenIntrospection, IntrospectionResponse } from './introspection-response';
+import { InvalidAccessToken } from './invalid-access-token';
+import { IssuedAccessToken } from './issued-access-token';
+
+/**
+ * How long an expired token's key outlives its expiry, so that a check can still say "expired"
+ * rather than "unknown". Verification compares the expiry itself; this only delays the cleanup.
+ */
+const EXPIRED_GRACE = 600;
+
+const REDEMPTION_FAILURES: Readonly<Record<CodeExchangeFailure, string>> = {
+  unknown_code: 'the code is unknown, expired or used',
+  client_mismatch: 'the code was issued to another client',
+  redirect_uri_mismatch: 'redirect_uri differs from the authorization request (RFC 6749 §4.1.3)',
+  code_verifier_missing: 'code_verifier is required for this code (RFC 7636 §4.5)',
+  code_verifier_mismatch: 'code_verifier does not match the code_challenge (RFC 7636 §4.6)',
+  code_verifier_unexpected:
+    'code_verifier was sent for a code issued without code_challenge (RFC 9700 §4.8.2)',
+  code_reused: 'the code was used before; the token issued for it is revoked (RFC 6749 §4.1.2)',
+};
+
+/** @internal What the exchange of a code needs. */
+export interface CodeRedemption {
+  readonly grantId: string;
+  readonly code: string;
+  readonly clientId: string;
+  readonly redirectUri: string | undefined;
+  readonly codeVerifier: string | undefined;
+}
+
+/**
+ * What a new access token grants.
+ * @publicApi
+ */
+export interface AccessTokenGrant {
+  /** The client it is issued to; `null` for an anonymous password grant. */
+  clientId: string | null;
+  /** The scopes granted. */
+  scopes: readonly string[];
+  /** Extra attributes to copy onto the token; `userId` names the user who granted it. */
+  extras?: Readonly<Record<string, string>>;
+}
+
+/** @internal Seconds since the epoch, the unit of every stored time. */
+export function now(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * Issues, verifies, revokes and introspects access tokens. Verifying costs one Redis GET.
+ * @publicApi
+ */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly store: GrantStore,
+    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOptions,
+  ) {}
+
+  /**
+   * Issues an access token. The grants call this; an application may too, e.g. for a grant of
+   * its own. The token string exists only in the returned object.
+   */
+  async issueAccessToken(grant: AccessTokenGrant): Promise<IssuedAccessToken> {
+    const extras = grant.extras ?? {};
+    const issuedAt = now();
+    const record: TokenRecord = {
+      clientId: grant.clientId,
+      scope: grant.scopes.join(' '),
+      extras,
+      issuedAt,
+      expiresAt: this.expiryOf(issuedAt),
+    };
+    const grantOfToken = grantId(grant.clientId, extras.userId);
+    const token = mintGrantBoundSecret(grantOfToken);
+    await this.store.issueToken(grantOfToken, sha256(token), encodeToken(record), this.keyTtl());
+    return new IssuedAccessToken(token, AccessToken.fromRecord(record));
+  }
+
+  /**
+   * The live token, if it holds any of `scopes` (all of them must be checked one by one when
+   * all are needed); with no scope given, any live token passes. Throws `InvalidAccessToken`.
+   */
+  async verifyAccessToken(token: string, ...scopes: string[]): Promise<AccessToken> {
+    const grant = typeof token === 'string' ? grantIdOf(token) : null;
+    if (grant === null) throw new InvalidAccessToken('malformed', scopes);
+    const value = await this.store.getToken(grant, sha256(token));
+    if (value === null) throw new InvalidAccessToken('unknown', scopes);
+    if (value === REVOKED) throw new InvalidAccessToken('revoked', scopes);
+    const record = decodeToken(value);
+    if (record === null) throw new InvalidAccessToken('unknown', scopes);
+    if (record.expiresAt !== null && record.expiresAt <= now())
+      throw new InvalidAccessToken('expired', scopes);
+    const accessToken = AccessToken.fromRecord(record);
+    if (!accessToken.hasAnyScope(...scopes))
+      throw new InvalidAccessToken('insufficient_scope', scopes);
+    return accessToken;
+  }
+
+  /**
+   * Revokes one token; `true` if it was live. With `clientId`, only a token issued to that
+   * client is revoked (RFC 7009 §2.1); another client's token is left alone and `false` returned.
+   */
+  async revokeAccessToken(token: string, options: { clientId?: string } = {}): Promise<boolean> {
+    const grant = typeof token === 'string' ? grantIdOf(token) : null;
+    if (grant === null) return false;
+    return (await this.store.revokeToken(grant, sha256(token), options.clientId)) === 'revoked';
+  }
+
+  /**
+   * Revokes every token that `userId` granted to `clientId`, and nothing else; returns how
+   * many live tokens it revoked.
+   */
+  revokeGrant(userId: string, clientId: string): Promise<number> {
+    return this.store.revokeGrant(grantId(clientId, userId));
+  }
+
+  /** RFC 7662 introspection: `{ active: false }` for anything that is not a live token. */
+  async introspect(token: string): Promise<IntrospectionResponse> {
+    let accessToken: AccessToken;
+    try {
+      accessToken = await this.verifyAccessToken(token);
+    } catch (error) {
+      if (error instanceof InvalidAccessToken) return { active: false };
+      throw error;
+    }
+    const claims: ActiveTokenIntrospection = {
+      ...accessToken.extras,
+      active: true,
+      scope: accessToken.scope,
+      token_type: 'Bearer',
+      iat: Math.floor(accessToken.issuedAt.getTime() / 1000),
+    };
+    delete claims.client_id;
+    delete claims.exp;
+    delete claims.sub;
+    if (accessToken.clientId !== null) claims.client_id = accessToken.clientId;
+    if (accessToken.expiresAt !== null)
+      claims.exp = Math.floor(accessToken.expiresAt.getTime() / 1000);
+    if (accessToken.userId !== undefined) claims.sub = accessToken.userId;
+    return claims;
+  }
+
+  /**
+   * @internal Exchanges an authorization code in one atomic step; throws `invalid_grant` with
+   * the reason when the code cannot be used.
+   */
+  async redeemCode(exchange: CodeRedemption): Promise<IssuedAccessToken> {
+    const token = mintGrantBoundSecret(exchange.grantId);
+    const issuedAt = now();
+    const expiresAt = this.expiryOf(issuedAt);
+    const verifier = exchange.codeVerifier;
+    const result = await this.store.exchangeCode({
+      grantId: exchange.grantId,
+      codeHash: sha256(exchange.code),
+      clientId: exchange.clientId,
+      redirectUri: exchange.redirectUri,
+      codeVerifier: verifier,
+      codeVerifierS256: verifier === undefined ? undefined : s256(verifier),
+      tokenHash: sha256(token),
+      issuedAt,
+      expiresAt,
+      keyTtl: this.keyTtl(),
+    });
+    if ('failure' in result)
+      throw new OAuthError('invalid_grant', REDEMPTION_FAILURES[result.failure]);
+    const record = decodeToken(tokenHead(issuedAt, expiresAt) + result.body + TOKEN_TAIL);
+    if (record === null)
+      throw new Error('oauthist: an authorization code held a malformed token body');
+    return new IssuedAccessToken(token, AccessToken.fromRecord(record));
+  }
+
+  /** @internal The lifetime of a token's Redis key: its own, plus the grace to say "expired". */
+  keyTtl(): number {
+    const ttl = this.options.accessTokenTtl;
+    return ttl === null ? 0 : ttl + EXPIRED_GRACE;
+  }
+
+  /** @internal When a token issued now expires, seconds since the epoch; `null`: never. */
+  expiryOf(issuedAt: number): number | null {
+    const ttl = this.options.accessTokenTtl;
+    return ttl === null ? null : issuedAt + ttl;
+  }
+}

@@ -1,10 +1,15 @@
 import { ConfigurableModuleBuilder, Provider } from '@nestjs/common';
-import type { OAuthistModuleOptions } from './interfaces';
+import { createControllers } from './controllers/create-controllers';
+import { resolveRoutes } from './http/resolved-routes';
+import type { OAuthistModuleOptions, OAuthistRoutes } from './interfaces';
+import { OAUTHIST_ROUTES } from './oauthist.constants';
 
 /**
- * `forRoot()` / `forRootAsync()` come from Nest's builder. `isGlobal` makes the services
- * injectable everywhere; `extraProviders` are added to the module's own, which is how an
- * application puts its `UserCredentialsVerifier` in place of oauthist's.
+ * `forRoot()` / `forRootAsync()` come from Nest's builder. The extras are known when the module
+ * is defined, before any asynchronous option: `isGlobal` makes the services injectable
+ * everywhere; `routes` sets (or turns off) the endpoints' paths, which decorators need up
+ * front; `extraProviders` are added to the module's own, which is how an application puts its
+ * `UserCredentialsVerifier` in place of oauthist's.
  */
 export const {
   ConfigurableModuleClass,
@@ -13,9 +18,20 @@ export const {
   ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<OAuthistModuleOptions>()
   .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: false, extraProviders: [] as Provider[] }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal,
-    providers: [...(definition.providers ?? []), ...extras.extraProviders],
-  }))
+  .setExtras(
+    { isGlobal: false, extraProviders: [] as Provider[], routes: {} as OAuthistRoutes },
+    (definition, extras) => {
+      const routes = resolveRoutes(extras.routes);
+      return {
+        ...definition,
+        global: extras.isGlobal,
+        controllers: [...(definition.controllers ?? []), ...createControllers(routes)],
+        providers: [
+          ...(definition.providers ?? []),
+          { provide: OAUTHIST_ROUTES, useValue: routes },
+          ...extras.extraProviders,
+        ],
+      };
+    },
+  )
   .build();

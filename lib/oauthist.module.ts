@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ClientService } from './clients/client.service';
 import { GrantService } from './grants/grant.service';
+import { ScopesGuard } from './guards/scopes.guard';
+import { AuthorizationEndpoint } from './http/authorization-endpoint';
+import { OAUTHIST_OPTIONS } from './oauthist.constants';
 import { ConfigurableModuleClass } from './oauthist.module-definition';
 import { resolvedOptionsProvider, userCredentialsVerifierProvider } from './oauthist.providers';
 import { ClientStore } from './redis/client-store';
@@ -23,7 +26,9 @@ import { TokenService } from './tokens/token.service';
     ClientService,
     TokenService,
     GrantService,
+    AuthorizationEndpoint,
+    ScopesGuard,
   ],
-  exports: [ClientService, TokenService, GrantService],
+  exports: [ClientService, TokenService, GrantService, ScopesGuard, OAUTHIST_OPTIONS],
 })
 export class OAuthistModule extends ConfigurableModuleClass {}

@@ -30,6 +30,18 @@ const STATUS_BY_CODE: Readonly<Partial<Record<OAuthErrorCode, number>>> = {
 };
 
 /**
+ * RFC 6749 §5.2 and RFC 6750 §3: error_description holds only %x20-21 / %x23-5B / %x5D-7E, so
+ * that it fits in JSON and in a quoted WWW-Authenticate parameter alike.
+ */
+function asciiDescription(text: string): string {
+  return text
+    .replace(/§/g, 'section ')
+    .replace(/"/g, "'")
+    .replace(/\\/g, '/')
+    .replace(/[^\x20-\x7e]/g, '?');
+}
+
+/**
  * The one error type of oauthist: an RFC error code, a human-readable description and the
  * HTTP status it is answered with.
  * @publicApi
@@ -37,17 +49,20 @@ const STATUS_BY_CODE: Readonly<Partial<Record<OAuthErrorCode, number>>> = {
 export class OAuthError extends Error {
   /** The HTTP status this error is answered with (400 unless the RFC says otherwise). */
   readonly status: number;
+  /** Sent as `error_description`: for the developer of the client, never a secret. */
+  readonly description: string;
   /** Headers the answer must carry, e.g. `WWW-Authenticate` after failed Basic authentication. */
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     /** The RFC error code, sent as `error`. */
     readonly error: OAuthErrorCode,
-    /** Sent as `error_description`: for the developer of the client, never a secret. */
-    readonly description: string,
+    description: string,
     options: { status?: number; headers?: Readonly<Record<string, string>> } = {},
   ) {
-    super(`${error}: ${description}`);
+    const safe = asciiDescription(description);
+    super(`${error}: ${safe}`);
+    this.description = safe;
     this.name = 'OAuthError';
     this.status = options.status ?? STATUS_BY_CODE[error] ?? 400;
     this.headers = options.headers ?? {};

@@ -38,9 +38,9 @@ export class AccessTokenRequest extends AuthorizationRequest {
    */
   async getRedirect(options: ImplicitRedirectOptions = {}): Promise<string> {
     const { error } = this;
-    if (error) return this.errorRedirect(error.error, error.description);
+    if (error) return this.getErrorRedirect(error.error, error.description);
     if (options.error) {
-      return this.errorRedirect(
+      return this.getErrorRedirect(
         options.error,
         options.errorDescription ?? 'the resource owner denied the request',
       );
@@ -50,7 +50,12 @@ export class AccessTokenRequest extends AuthorizationRequest {
       scopes: this.scopes,
       extras: storedExtras(options.extras),
     });
-    return implicitRedirect(this.redirectUri as string, issued, this.state);
+    return implicitRedirect(
+      this.redirectUri as string,
+      issued,
+      this.state,
+      this.context.options.issuer,
+    );
   }
 
   protected override validate(client: OAuthClient): void {

@@ -146,8 +146,11 @@ export abstract class AuthorizationRequest {
     this.scopes = parseScope(parameters.get('scope'), this.context.options.scopes);
   }
 
-  /** The redirect that reports `error` to the client; throws for a broken request. */
-  protected errorRedirect(error: OAuthErrorCode, description: string): string {
+  /**
+   * The redirect that reports `error` to the client (RFC 6749 §4.1.2.1, §4.2.2.1), e.g.
+   * `temporarily_unavailable`; throws for a broken request, which must not be redirected.
+   */
+  getErrorRedirect(error: OAuthErrorCode, description: string): string {
     if (this.brokenBy || this.redirectUri === undefined) {
       throw new Error(
         'oauthist: a broken authorization request must not be redirected (RFC 6749 §4.1.2.1)',
@@ -155,7 +158,12 @@ export abstract class AuthorizationRequest {
     }
     return redirectTo(
       this.redirectUri,
-      { error, error_description: description, state: this.state },
+      {
+        error,
+        error_description: new OAuthError(error, description).description,
+        state: this.state,
+        iss: this.context.options.issuer ?? undefined,
+      },
       this.responseMode,
     );
   }

@@ -10,7 +10,7 @@ import { TokenRequest } from './token-request';
 export class ClientCredentialsRequest extends TokenRequest {
   protected readonly grantType = 'client_credentials';
 
-  protected async check(): Promise<void> {
+  protected async checkGrant(): Promise<void> {
     const client = await this.authenticate();
     if (client === null) throw invalidClient('client authentication is required (RFC 6749 §4.4.2)');
     if (!client.isConfidential) {

@@ -16,7 +16,7 @@ export class CodeExchangeRequest extends TokenRequest {
   private grant = '';
   private code = '';
 
-  protected async check(): Promise<void> {
+  protected async checkGrant(): Promise<void> {
     const code = this.parameters.get('code');
     if (code === undefined) throw new OAuthError('invalid_request', 'code is missing');
     const verifier = this.parameters.get('code_verifier');

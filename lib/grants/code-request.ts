@@ -20,7 +20,7 @@ export class CodeRequest extends AuthorizationRequest {
     const { error } = this;
     if (error === null)
       throw new Error('oauthist: a good request has no error redirect; saveCode() then accept()');
-    return this.errorRedirect(error.error, error.description);
+    return this.getErrorRedirect(error.error, error.description);
   }
 
   /** The manual's `save_code()`: saves the request, pending the user's answer. */

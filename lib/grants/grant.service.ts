@@ -5,6 +5,8 @@ import { sha256 } from '../crypto/sha256';
 import { OAUTHIST_OPTIONS } from '../oauthist.constants';
 import type { ResolvedOptions } from '../options/resolved-options';
 import { GrantStore } from '../redis/grant-store';
+import { IntrospectionRequest } from './introspection-request';
+import { RevocationRequest } from './revocation-request';
 import { TokenService } from '../tokens/token.service';
 import { AccessTokenRequest } from './access-token-request';
 import { ClientCredentialsRequest } from './client-credentials-request';
@@ -68,6 +70,17 @@ export class GrantService {
     ).load();
   }
 
+  /**
+   * The authorization endpoint's request for whatever `response_type` names: an implicit grant
+   * request for `token`, else a code request (which reports a missing or unsupported type).
+   */
+  authorizationRequest(source: ParameterSource): Promise<CodeRequest | AccessTokenRequest> {
+    const parameters = parametersOf(source, {});
+    return parameters.get('response_type') === 'token'
+      ? this.accessTokenRequest(parameters)
+      : this.codeRequest(parameters);
+  }
+
   /** The authorization request waiting for the user under `id`, or `null` (unknown, expired, answered). */
   async getPendingAuthorization(id: string): Promise<PendingAuthorization | null> {
     if (typeof id !== 'string' || id.length === 0) return null;
@@ -104,6 +117,16 @@ export class GrantService {
       this.context,
       parametersOf(source, { grant_type: 'client_credentials' }),
     ).load();
+  }
+
+  /** A token revocation request (RFC 7009 §2.1), loaded. */
+  revocationRequest(source: ParameterSource): Promise<RevocationRequest> {
+    return new RevocationRequest(this.context, parametersOf(source, {})).load();
+  }
+
+  /** A token introspection request (RFC 7662 §2.1), loaded. */
+  introspectionRequest(source: ParameterSource): Promise<IntrospectionRequest> {
+    return new IntrospectionRequest(this.context, parametersOf(source, {})).load();
   }
 
   /**

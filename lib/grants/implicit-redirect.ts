@@ -1,11 +1,15 @@
 import type { IssuedAccessToken } from '../tokens/issued-access-token';
 import { redirectTo } from './redirect-uri';
 
-/** The implicit grant's answer (RFC 6749 §4.2.2): the token in the redirect's fragment. */
+/**
+ * The implicit grant's answer (RFC 6749 §4.2.2): the token in the redirect's fragment, with
+ * the issuer (RFC 9207) when one is configured.
+ */
 export function implicitRedirect(
   redirectUri: string,
   issued: IssuedAccessToken,
   state: string | undefined,
+  issuer: string | null,
 ): string {
   return redirectTo(
     redirectUri,
@@ -15,6 +19,7 @@ export function implicitRedirect(
       expires_in: issued.expiresIn,
       scope: issued.token.scope || undefined,
       state,
+      iss: issuer ?? undefined,
     },
     'fragment',
   );

@@ -37,7 +37,7 @@ export class PasswordExchangeRequest extends TokenRequest {
     super(context, parameters);
   }
 
-  protected async check(): Promise<void> {
+  protected async checkGrant(): Promise<void> {
     const { verifier } = this.context;
     if (verifier === null)
       throw new OAuthError('unsupported_grant_type', 'the password grant is turned off');

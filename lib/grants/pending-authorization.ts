@@ -79,7 +79,7 @@ export class PendingAuthorization {
         scopes: data.scopes,
         extras: merged,
       });
-      return implicitRedirect(data.redirectUri, issued, data.state);
+      return implicitRedirect(data.redirectUri, issued, data.state, this.context.options.issuer);
     }
     const grant = grantId(data.clientId, merged.userId);
     const code = mintGrantBoundSecret(grant);
@@ -96,7 +96,11 @@ export class PendingAuthorization {
       },
       this.context.options.authorizationCodeTtl,
     );
-    return redirectTo(data.redirectUri, { code, state: data.state }, 'query');
+    return redirectTo(
+      data.redirectUri,
+      { code, state: data.state, iss: this.context.options.issuer ?? undefined },
+      'query',
+    );
   }
 
   /**
@@ -110,7 +114,12 @@ export class PendingAuthorization {
     const data = await this.take();
     return redirectTo(
       data.redirectUri,
-      { error, error_description: description, state: data.state },
+      {
+        error,
+        error_description: new OAuthError(error, description).description,
+        state: data.state,
+        iss: this.context.options.issuer ?? undefined,
+      },
       data.responseType === 'token' ? 'fragment' : 'query',
     );
   }

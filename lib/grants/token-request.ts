@@ -1,10 +1,7 @@
 import { OAuthError } from '../errors';
-import type { OAuthClient } from '../interfaces';
 import type { OAuthResponse } from '../responses/oauth-response';
 import type { IssuedAccessToken } from '../tokens/issued-access-token';
-import { authenticateClient, ClientAuthenticationMethod } from './client-authentication';
-import type { GrantContext } from './grant-context';
-import type { RequestParameters } from './request-parameters';
+import { ClientRequest } from './client-request';
 import { parseScope } from './scope';
 
 /**
@@ -12,34 +9,12 @@ import { parseScope } from './scope';
  * `isInvalid()` and `getError()`, then `exchangeForToken()`.
  * @publicApi
  */
-export abstract class TokenRequest {
-  /** The client that made the request, once authenticated; `null` when none was named. */
-  client: OAuthClient | null = null;
-  /** How the client authenticated. */
-  authenticationMethod: ClientAuthenticationMethod = 'none';
+export abstract class TokenRequest extends ClientRequest {
   /** The scopes asked for, each once. */
   scopes: readonly string[] = [];
 
-  private failure: OAuthError | null = null;
-
   /** The `grant_type` this request serves. */
   protected abstract readonly grantType: string;
-
-  /** @internal */
-  constructor(
-    protected readonly context: GrantContext,
-    protected readonly parameters: RequestParameters,
-  ) {}
-
-  /** Whether the request cannot be answered with a token. */
-  isInvalid(): boolean {
-    return this.failure !== null;
-  }
-
-  /** What is wrong with the request; its `toResponse()` is the RFC 6749 §5.2 answer. */
-  getError(): OAuthError | null {
-    return this.failure;
-  }
 
   /**
    * Issues the access token. Throws the request's error if it is invalid, and an
@@ -47,7 +22,8 @@ export abstract class TokenRequest {
    * used or expired in the meantime).
    */
   async exchangeForToken(): Promise<IssuedAccessToken> {
-    if (this.failure) throw this.failure;
+    const error = this.getError();
+    if (error) throw error;
     return this.issue();
   }
 
@@ -61,44 +37,23 @@ export abstract class TokenRequest {
     }
   }
 
-  /** @internal Authenticates the client and runs every check; the one await of the request. */
-  async load(): Promise<this> {
-    try {
-      const faulty = this.parameters.firstFaulty();
-      if (faulty)
-        throw new OAuthError(
-          'invalid_request',
-          `${faulty} is repeated or malformed (RFC 6749 §3.2)`,
-        );
-      const grantType = this.parameters.get('grant_type');
-      if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is missing');
-      if (grantType !== this.grantType) {
-        throw new OAuthError(
-          'unsupported_grant_type',
-          `grant_type ${grantType} is not supported here`,
-        );
-      }
-      await this.check();
-    } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      this.failure = error;
+  protected async check(): Promise<void> {
+    const grantType = this.parameters.get('grant_type');
+    if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is missing');
+    if (grantType !== this.grantType) {
+      throw new OAuthError(
+        'unsupported_grant_type',
+        `grant_type ${grantType} is not supported here`,
+      );
     }
-    return this;
+    await this.checkGrant();
   }
 
   /** The grant's own checks; throws an `OAuthError`. */
-  protected abstract check(): Promise<void>;
+  protected abstract checkGrant(): Promise<void>;
 
   /** Issues the token of a request that passed its checks. */
   protected abstract issue(): Promise<IssuedAccessToken>;
-
-  /** Authenticates the client (RFC 6749 §2.3) and remembers it. */
-  protected async authenticate(): Promise<OAuthClient | null> {
-    const { client, method } = await authenticateClient(this.context.clients, this.parameters);
-    this.client = client;
-    this.authenticationMethod = method;
-    return client;
-  }
 
   /** Reads `scope` against the allowed scopes. */
   protected readScope(): void {

@@ -33,4 +33,49 @@ export interface OAuthistModuleOptions {
   allowPlainPkce?: boolean;
   /** Checks credentials for the password grant; without one, the grant is off. */
   passwordVerifier?: UserCredentialsVerifier;
+  /**
+   * The issuer identifier (RFC 8414 §2): an https URL (http only for loopback hosts) without
+   * query or fragment. It names the endpoints in the metadata and is added as `iss` to
+   * authorization responses (RFC 9207). Unset: the metadata takes it from the request's Host.
+   */
+  issuer?: string;
+  /**
+   * Where the authorization endpoint sends the user with a good request: the application's
+   * sign-in and consent page, which receives `request_id` (the pending request's id) in its
+   * query. A path or an absolute URL. Default `/consent`.
+   */
+  consentUrl?: string;
+  /** Accept a bearer token in a form-encoded body (RFC 6750 §2.2). Default true. */
+  bearerTokenInBody?: boolean;
+  /**
+   * Accept a bearer token in the query string (RFC 6750 §2.3). Default false: RFC 6750 §2.3 and
+   * RFC 9700 §4.3.2 advise against it, as URLs end up in logs and histories.
+   */
+  bearerTokenInQuery?: boolean;
+  /** The `realm` of `WWW-Authenticate: Bearer` challenges (RFC 6750 §3). Default `oauthist`. */
+  realm?: string;
+  /**
+   * Milliseconds a Redis command may take before it fails (the endpoints then answer 503).
+   * Applies to a connection oauthist opens; set `commandTimeout` yourself on an ioredis instance
+   * you pass in. Default 2000.
+   */
+  commandTimeout?: number;
+}
+
+/**
+ * Paths of the endpoints oauthist serves; `false` leaves an endpoint out (to write your own on
+ * `GrantService` and `TokenService`).
+ * @publicApi
+ */
+export interface OAuthistRoutes {
+  /** Default `/oauth/authorize` (RFC 6749 §3.1). */
+  authorize?: string | false;
+  /** Default `/oauth/token` (RFC 6749 §3.2). */
+  token?: string | false;
+  /** Default `/oauth/revoke` (RFC 7009). */
+  revoke?: string | false;
+  /** Default `/oauth/introspect` (RFC 7662). */
+  introspect?: string | false;
+  /** Default `/.well-known/oauth-authorization-server` (RFC 8414). */
+  metadata?: string | false;
 }

@@ -12,10 +12,7 @@ const PREFIX = /^[^{}\s]{1,64}$/;
 function positiveInteger(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new OAuthistConfigurationError(
-      name,
-      `expected a whole number of seconds > 0, got ${String(value)}`,
-    );
+    throw new OAuthistConfigurationError(name, `expected a whole number > 0, got ${String(value)}`);
   }
   return value;
 }
@@ -48,8 +45,50 @@ function passwordVerifier(value: unknown): UserCredentialsVerifier | null {
   return value as UserCredentialsVerifier;
 }
 
-function flag(name: string, value: unknown): boolean {
-  if (value === undefined) return false;
+function issuer(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const text = typeof value === 'string' ? value : '';
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    url = null;
+  }
+  // RFC 8414 §2 asks for https; plain http is left to the deployment (a local sample, a proxy).
+  if (url === null || !['https:', 'http:'].includes(url.protocol) || /[?#]/.test(text)) {
+    throw new OAuthistConfigurationError(
+      'issuer',
+      'expected an http(s) URL without query or fragment (RFC 8414 §2)',
+    );
+  }
+  return text.replace(/\/+$/, '');
+}
+
+function consentUrl(value: unknown): string {
+  if (value === undefined) return '/consent';
+  if (typeof value !== 'string' || !/^(\/(?!\/)|https?:\/\/)/.test(value) || value.includes('#')) {
+    throw new OAuthistConfigurationError(
+      'consentUrl',
+      'expected a path starting with / or an http(s) URL, without fragment',
+    );
+  }
+  return value;
+}
+
+function realm(value: unknown): string {
+  if (value === undefined) return 'oauthist';
+  // The realm is a quoted-string in WWW-Authenticate: no quotes, backslashes or control characters.
+  if (typeof value !== 'string' || !/^[\x20\x21\x23-\x5b\x5d-\x7e]{1,128}$/.test(value)) {
+    throw new OAuthistConfigurationError(
+      'realm',
+      'expected 1 to 128 printable ASCII characters without " or \\',
+    );
+  }
+  return value;
+}
+
+function flag(name: string, value: unknown, fallback = false): boolean {
+  if (value === undefined) return fallback;
   if (typeof value !== 'boolean')
     throw new OAuthistConfigurationError(name, `expected true or false, got ${String(value)}`);
   return value;
@@ -99,5 +138,11 @@ export function resolveOptions(options: OAuthistModuleOptions | undefined): Reso
     implicitGrant: flag('implicitGrant', options.implicitGrant),
     allowPlainPkce: flag('allowPlainPkce', options.allowPlainPkce),
     passwordVerifier: passwordVerifier(options.passwordVerifier),
+    issuer: issuer(options.issuer),
+    consentUrl: consentUrl(options.consentUrl),
+    bearerTokenInBody: flag('bearerTokenInBody', options.bearerTokenInBody, true),
+    bearerTokenInQuery: flag('bearerTokenInQuery', options.bearerTokenInQuery),
+    realm: realm(options.realm),
+    commandTimeout: positiveInteger('commandTimeout', options.commandTimeout, 2000),
   };
 }

@@ -13,4 +13,10 @@ export interface ResolvedOptions {
   readonly implicitGrant: boolean;
   readonly allowPlainPkce: boolean;
   readonly passwordVerifier: UserCredentialsVerifier | null;
+  readonly issuer: string | null;
+  readonly consentUrl: string;
+  readonly bearerTokenInBody: boolean;
+  readonly bearerTokenInQuery: boolean;
+  readonly realm: string;
+  readonly commandTimeout: number;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientType } from '../clients/client-type';
 import { RedisConnection } from './redis-connection';
+import { storageCall } from './storage-call';
 
 /** A client as it is stored: the public fields plus the hash of its secret. */
 export interface ClientRecord {
@@ -54,16 +55,14 @@ export class ClientStore {
 
   async delete(id: string): Promise<boolean> {
     const { keys } = this.redis;
-    const deleted = await this.redis.runScript(
-      'deleteClient',
-      [keys.client(id), keys.allClients()],
-      [id],
+    const deleted = await storageCall(
+      this.redis.runScript('deleteClient', [keys.client(id), keys.allClients()], [id]),
     );
     return deleted === 1;
   }
 
   async get(id: string): Promise<ClientRecord | null> {
-    const hash = await this.redis.client.hgetall(this.redis.keys.client(id));
+    const hash = await storageCall(this.redis.client.hgetall(this.redis.keys.client(id)));
     return parseRecord(id, hash);
   }
 
@@ -72,29 +71,27 @@ export class ClientStore {
     const indexKeys = Object.entries(attributes).map(([name, value]) =>
       this.redis.keys.clientAttribute(name, value),
     );
-    const ids = await this.redis.client.sinter(...indexKeys);
+    const ids = await storageCall(this.redis.client.sinter(...indexKeys));
     return this.getMany(ids.sort());
   }
 
   /** A page of clients, oldest first. */
   async list(offset: number, limit: number): Promise<ClientRecord[]> {
-    const ids = await this.redis.client.zrange(
-      this.redis.keys.allClients(),
-      offset,
-      offset + limit - 1,
+    const ids = await storageCall(
+      this.redis.client.zrange(this.redis.keys.allClients(), offset, offset + limit - 1),
     );
     return this.getMany(ids);
   }
 
   count(): Promise<number> {
-    return this.redis.client.zcard(this.redis.keys.allClients());
+    return storageCall(this.redis.client.zcard(this.redis.keys.allClients()));
   }
 
   private async getMany(ids: readonly string[]): Promise<ClientRecord[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.client.pipeline();
     for (const id of ids) pipeline.hgetall(this.redis.keys.client(id));
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = (await storageCall(pipeline.exec())) ?? [];
     const records: ClientRecord[] = [];
     replies.forEach(([error, hash], i) => {
       if (error) throw error;
@@ -116,10 +113,12 @@ export class ClientStore {
     const set = Object.entries(setAttributes);
     const indexKeys = set.map(([name, value]) => keys.clientAttribute(name, value));
     const change = JSON.stringify({ fields, set, unset: unsetAttributes });
-    const saved = await this.redis.runScript(
-      'saveClient',
-      [keys.client(id), keys.allClients(), ...indexKeys],
-      [id, mode, createdAt, change],
+    const saved = await storageCall(
+      this.redis.runScript(
+        'saveClient',
+        [keys.client(id), keys.allClients(), ...indexKeys],
+        [id, mode, createdAt, change],
+      ),
     );
     return saved === 1;
   }

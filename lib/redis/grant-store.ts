@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RedisConnection } from './redis-connection';
+import { storageCall } from './storage-call';
 import { TOKEN_TAIL, tokenHead } from './token-record';
 
 /** What is stored for an authorization code (never the code itself). */
@@ -60,16 +61,18 @@ export class GrantStore {
   constructor(private readonly redis: RedisConnection) {}
 
   async savePending(idHash: string, value: string, ttl: number): Promise<void> {
-    await this.redis.client.set(this.redis.keys.pendingAuthorization(idHash), value, 'EX', ttl);
+    await storageCall(
+      this.redis.client.set(this.redis.keys.pendingAuthorization(idHash), value, 'EX', ttl),
+    );
   }
 
   getPending(idHash: string): Promise<string | null> {
-    return this.redis.client.get(this.redis.keys.pendingAuthorization(idHash));
+    return storageCall(this.redis.client.get(this.redis.keys.pendingAuthorization(idHash)));
   }
 
   /** Reads and deletes in one step: of two answers to one request, only one gets its data. */
   takePending(idHash: string): Promise<string | null> {
-    return this.redis.client.getdel(this.redis.keys.pendingAuthorization(idHash));
+    return storageCall(this.redis.client.getdel(this.redis.keys.pendingAuthorization(idHash)));
   }
 
   async saveCode(grantId: string, codeHash: string, code: CodeRecord, ttl: number): Promise<void> {
@@ -84,7 +87,9 @@ export class GrantStore {
       fields.challenge = code.codeChallenge;
       fields.method = code.codeChallengeMethod ?? 'plain';
     }
-    const replies = await this.redis.client.multi().hset(key, fields).expire(key, ttl).exec();
+    const replies = await storageCall(
+      this.redis.client.multi().hset(key, fields).expire(key, ttl).exec(),
+    );
     for (const [error] of replies ?? []) if (error) throw error;
   }
 
@@ -93,25 +98,27 @@ export class GrantStore {
     exchange: CodeExchange,
   ): Promise<{ body: string } | { failure: CodeExchangeFailure }> {
     const { keys } = this.redis;
-    const reply = await this.redis.runScript(
-      'exchangeCode',
-      [
-        keys.code(exchange.grantId, exchange.codeHash),
-        keys.token(exchange.grantId, exchange.tokenHash),
-        keys.grantTokens(exchange.grantId),
-      ],
-      [
-        exchange.clientId,
-        exchange.redirectUri ?? '',
-        exchange.codeVerifierS256 ?? '',
-        exchange.codeVerifier ?? '',
-        exchange.tokenHash,
-        tokenHead(exchange.issuedAt, exchange.expiresAt),
-        TOKEN_TAIL,
-        exchange.keyTtl,
-        keys.tokenPrefix(exchange.grantId),
-        TOMBSTONE_TTL,
-      ],
+    const reply = await storageCall(
+      this.redis.runScript(
+        'exchangeCode',
+        [
+          keys.code(exchange.grantId, exchange.codeHash),
+          keys.token(exchange.grantId, exchange.tokenHash),
+          keys.grantTokens(exchange.grantId),
+        ],
+        [
+          exchange.clientId,
+          exchange.redirectUri ?? '',
+          exchange.codeVerifierS256 ?? '',
+          exchange.codeVerifier ?? '',
+          exchange.tokenHash,
+          tokenHead(exchange.issuedAt, exchange.expiresAt),
+          TOKEN_TAIL,
+          exchange.keyTtl,
+          keys.tokenPrefix(exchange.grantId),
+          TOMBSTONE_TTL,
+        ],
+      ),
     );
     if (Array.isArray(reply) && reply[0] === 1 && typeof reply[1] === 'string')
       return { body: reply[1] };
@@ -128,16 +135,18 @@ export class GrantStore {
     keyTtl: number,
   ): Promise<void> {
     const { keys } = this.redis;
-    await this.redis.runScript(
-      'issueToken',
-      [keys.token(grantId, tokenHash), keys.grantTokens(grantId)],
-      [tokenHash, value, keyTtl, keys.tokenPrefix(grantId)],
+    await storageCall(
+      this.redis.runScript(
+        'issueToken',
+        [keys.token(grantId, tokenHash), keys.grantTokens(grantId)],
+        [tokenHash, value, keyTtl, keys.tokenPrefix(grantId)],
+      ),
     );
   }
 
   /** The stored token: one GET, the whole cost of a verification. */
   getToken(grantId: string, tokenHash: string): Promise<string | null> {
-    return this.redis.client.get(this.redis.keys.token(grantId, tokenHash));
+    return storageCall(this.redis.client.get(this.redis.keys.token(grantId, tokenHash)));
   }
 
   /** 'revoked', 'unknown' (or already revoked), or 'not_owner' when `clientId` does not own it. */
@@ -147,10 +156,12 @@ export class GrantStore {
     clientId: string | undefined,
   ): Promise<'revoked' | 'unknown' | 'not_owner'> {
     const { keys } = this.redis;
-    const reply = await this.redis.runScript(
-      'revokeToken',
-      [keys.token(grantId, tokenHash), keys.grantTokens(grantId)],
-      [tokenHash, TOMBSTONE_TTL, clientId ?? ''],
+    const reply = await storageCall(
+      this.redis.runScript(
+        'revokeToken',
+        [keys.token(grantId, tokenHash), keys.grantTokens(grantId)],
+        [tokenHash, TOMBSTONE_TTL, clientId ?? ''],
+      ),
     );
     return reply === 1 ? 'revoked' : reply === -1 ? 'not_owner' : 'unknown';
   }
@@ -158,10 +169,12 @@ export class GrantStore {
   /** Revokes every token of a grant; how many live tokens it revoked. */
   async revokeGrant(grantId: string): Promise<number> {
     const { keys } = this.redis;
-    const reply = await this.redis.runScript(
-      'revokeGrant',
-      [keys.grantTokens(grantId)],
-      [keys.tokenPrefix(grantId), TOMBSTONE_TTL],
+    const reply = await storageCall(
+      this.redis.runScript(
+        'revokeGrant',
+        [keys.grantTokens(grantId)],
+        [keys.tokenPrefix(grantId), TOMBSTONE_TTL],
+      ),
     );
     return Number(reply);
   }

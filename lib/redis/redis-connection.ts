@@ -37,11 +37,20 @@ export class RedisConnection implements OnApplicationShutdown {
     if (isRedisClient(redis)) {
       this.client = redis;
       this.owned = false;
-    } else if (typeof redis === 'string') {
-      this.client = redis.startsWith('/') ? new Redis({ path: redis }) : new Redis(redis);
-      this.owned = true;
     } else {
-      this.client = new Redis(redis as RedisOptions);
+      // A command must fail within the timeout while Redis is away, not wait in the offline
+      // queue: the endpoints then answer 503 at once, and recover when Redis is back.
+      const bounded: RedisOptions = {
+        commandTimeout: options.commandTimeout,
+        maxRetriesPerRequest: 1,
+      };
+      if (typeof redis === 'string') {
+        this.client = redis.startsWith('/')
+          ? new Redis({ ...bounded, path: redis })
+          : new Redis(redis, bounded);
+      } else {
+        this.client = new Redis({ ...bounded, ...(redis as RedisOptions) });
+      }
       this.owned = true;
     }
     this.keys = new RedisKeys(options.prefix);

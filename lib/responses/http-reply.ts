@@ -18,3 +18,9 @@ export interface NodeLikeResponse {
   setHeader(name: string, value: string): unknown;
   end(body?: string): unknown;
 }
+
+/** Sets one header on an Express, Fastify or plain Node reply. */
+export function setReplyHeader(reply: HttpReply, name: string, value: string): void {
+  if ('header' in reply && typeof reply.header === 'function') reply.header(name, value);
+  else (reply as NodeLikeResponse).setHeader(name, value);
+}

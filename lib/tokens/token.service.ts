@@ -119,9 +119,20 @@ export class TokenService {
    * client is revoked (RFC 7009 §2.1); another client's token is left alone and `false` returned.
    */
   async revokeAccessToken(token: string, options: { clientId?: string } = {}): Promise<boolean> {
+    return (await this.revokeAs(token, options.clientId)) === 'revoked';
+  }
+
+  /**
+   * @internal Revokes a token on behalf of a client (RFC 7009 §2.1): `not_owner` when the
+   * token was issued to another client, which is then left alone.
+   */
+  revokeAs(
+    token: string,
+    clientId: string | undefined,
+  ): Promise<'revoked' | 'unknown' | 'not_owner'> {
     const grant = typeof token === 'string' ? grantIdOf(token) : null;
-    if (grant === null) return false;
-    return (await this.store.revokeToken(grant, sha256(token), options.clientId)) === 'revoked';
+    if (grant === null) return Promise.resolve('unknown');
+    return this.store.revokeToken(grant, sha256(token), clientId);
   }
 
   /**

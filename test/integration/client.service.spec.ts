@@ -86,7 +86,7 @@ describe('ClientService', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OAuthError);
       expect(error).toMatchObject({ error: 'invalid_redirect_uri' });
-      expect((error as OAuthError).description).toContain(JSON.stringify(url));
+      expect((error as OAuthError).description).toContain(`'${url}'`);
       expect(await clients.count()).toBe(0);
     });
 

@@ -23,6 +23,12 @@ describe('resolveOptions', () => {
       implicitGrant: false,
       allowPlainPkce: false,
       passwordVerifier: null,
+      issuer: null,
+      consentUrl: '/consent',
+      bearerTokenInBody: true,
+      bearerTokenInQuery: false,
+      realm: 'oauthist',
+      commandTimeout: 2000,
     });
   });
 
@@ -36,6 +42,12 @@ describe('resolveOptions', () => {
     });
     expect(options.scopes).toEqual(new Set(['a', 'b']));
     expect(options.accessTokenTtl).toBe(30);
+  });
+
+  it('keeps an issuer without its trailing slash', () => {
+    expect(resolveOptions({ redis, issuer: 'https://as.example/' }).issuer).toBe(
+      'https://as.example',
+    );
   });
 
   it.each([
@@ -53,6 +65,16 @@ describe('resolveOptions', () => {
     [{ redis, implicitGrant: 'yes' }, 'implicitGrant'],
     [{ redis, allowPlainPkce: 1 }, 'allowPlainPkce'],
     [{ redis, passwordVerifier: () => null }, 'passwordVerifier'],
+    [{ redis, issuer: 'not a url' }, 'issuer'],
+    [{ redis, issuer: 'https://as.example/?x=1' }, 'issuer'],
+    [{ redis, issuer: 'https://as.example/#f' }, 'issuer'],
+    [{ redis, issuer: 'ftp://as.example' }, 'issuer'],
+    [{ redis, consentUrl: 'consent' }, 'consentUrl'],
+    [{ redis, consentUrl: '//evil.example/consent' }, 'consentUrl'],
+    [{ redis, bearerTokenInQuery: 'true' }, 'bearerTokenInQuery'],
+    [{ redis, bearerTokenInBody: 0 }, 'bearerTokenInBody'],
+    [{ redis, realm: 'a"b' }, 'realm'],
+    [{ redis, commandTimeout: 0 }, 'commandTimeout'],
     [{}, 'redis'],
     [null, 'options'],
   ])('names the bad option in %j', (options, option) => {

@@ -1,0 +1,31 @@
+import { Body, Controller, Post, Req, Res, Type, UseFilters, UseGuards } from '@nestjs/common';
+import { TokenLookupRequestDto } from '../dto/token-lookup-request.dto';
+import { OAuthExceptionFilter } from '../filters/oauth-exception.filter';
+import { GrantService } from '../grants/grant.service';
+import { HttpRequestLike, RequestParameters } from '../grants/request-parameters';
+import { FormContentTypeGuard } from '../guards/form-content-type.guard';
+import { OAuthValidationPipe } from '../pipes/oauth-validation.pipe';
+import type { HttpReply } from '../responses/http-reply';
+
+/** The revocation endpoint at `path` (RFC 7009). */
+export function createRevocationController(path: string): Type<unknown> {
+  @Controller()
+  @UseFilters(OAuthExceptionFilter)
+  class RevocationController {
+    constructor(private readonly grants: GrantService) {}
+
+    @Post(path)
+    @UseGuards(FormContentTypeGuard)
+    async revoke(
+      @Body(OAuthValidationPipe) _body: TokenLookupRequestDto,
+      @Req() request: HttpRequestLike,
+      @Res() reply: HttpReply,
+    ): Promise<void> {
+      const revocation = await this.grants.revocationRequest(
+        RequestParameters.fromRequest(request),
+      );
+      (await revocation.respond()).writeTo(reply);
+    }
+  }
+  return RevocationController;
+}

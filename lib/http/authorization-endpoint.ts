@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OAuthError, StorageUnavailableError } from '../errors';
+import type { AuthorizationRequest } from '../grants/authorization-request';
+import { GrantService } from '../grants/grant.service';
+import { HttpRequestLike, RequestParameters } from '../grants/request-parameters';
+import { OAUTHIST_OPTIONS } from '../oauthist.constants';
+import type { ResolvedOptions } from '../options/resolved-options';
+import { NO_STORE_HEADERS, OAuthResponse } from '../responses/oauth-response';
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+function wantsJson(request: HttpRequestLike): boolean {
+  const accept = request.headers?.accept;
+  return (
+    typeof accept === 'string' &&
+    accept.includes('application/json') &&
+    !accept.includes('text/html')
+  );
+}
+
+/**
+ * The authorization endpoint (RFC 6749 §3.1): the library owns the protocol, the application
+ * owns sign-in and consent. A broken request gets an error page and is never redirected; an
+ * invalid one is redirected with `error`; a good one is saved as a pending request and the user
+ * is sent to the application's consent URL with its `request_id`.
+ */
+@Injectable()
+export class AuthorizationEndpoint {
+  constructor(
+    private readonly grants: GrantService,
+    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOptions,
+  ) {}
+
+  async answer(http: HttpRequestLike): Promise<OAuthResponse> {
+    let request: AuthorizationRequest & { getRedirect(): string | Promise<string> };
+    try {
+      request = await this.grants.authorizationRequest(RequestParameters.fromRequest(http));
+    } catch (error) {
+      // The client and its redirection URI could not be checked: no redirect is safe.
+      if (error instanceof StorageUnavailableError) return this.errorPage(http, error);
+      throw error;
+    }
+    if (request.isBroken()) return this.errorPage(http, request.error as OAuthError);
+    if (request.isInvalid()) return OAuthResponse.redirect(await request.getRedirect());
+    try {
+      const pending = await request.savePending();
+      return OAuthResponse.redirect(this.consentLocation(pending.id));
+    } catch (error) {
+      if (!(error instanceof StorageUnavailableError)) throw error;
+      return OAuthResponse.redirect(request.getErrorRedirect(error.error, error.description));
+    }
+  }
+
+  private consentLocation(requestId: string): string {
+    const { consentUrl } = this.options;
+    return `${consentUrl}${consentUrl.includes('?') ? '&' : '?'}request_id=${encodeURIComponent(requestId)}`;
+  }
+
+  private errorPage(http: HttpRequestLike, error: OAuthError): OAuthResponse {
+    const status = error.status >= 500 ? error.status : 400;
+    if (wantsJson(http)) return OAuthResponse.json(status, error.toJSON());
+    const body = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Authorization request refused</title></head>
+<body>
+<h1>This authorization request cannot be completed</h1>
+<p>${escapeHtml(error.description)}</p>
+<p>Error: <code>${escapeHtml(error.error)}</code></p>
+</body>
+</html>
+`;
+    return new OAuthResponse(
+      status,
+      {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+        'X-Frame-Options': 'DENY',
+        ...NO_STORE_HEADERS,
+      },
+      body,
+    );
+  }
+}

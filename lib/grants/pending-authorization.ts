@@ -81,7 +81,7 @@ export class PendingAuthorization {
       });
       return implicitRedirect(data.redirectUri, issued, data.state, this.context.options.issuer);
     }
-    const grant = grantId(data.clientId, merged.userId);
+    const grant = grantId(data.clientId, merged[this.context.options.userIdExtra]);
     const code = mintGrantBoundSecret(grant);
     await this.context.store.saveCode(
       grant,

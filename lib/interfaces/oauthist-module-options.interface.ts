@@ -31,6 +31,11 @@ export interface OAuthistModuleOptions {
   implicitGrant?: boolean;
   /** Accepts PKCE's `plain` method (RFC 7636 §4.2). Off by default: only `S256` is accepted. */
   allowPlainPkce?: boolean;
+  /**
+   * The extra attribute that names the user who granted a code or token (`revokeGrant()`,
+   * `AccessToken.userId`, introspection's `sub`). Default `userId`; the manual used `user_id`.
+   */
+  userIdExtra?: string;
   /** Checks credentials for the password grant; without one, the grant is off. */
   passwordVerifier?: UserCredentialsVerifier;
   /**

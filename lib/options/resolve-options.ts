@@ -87,6 +87,14 @@ function realm(value: unknown): string {
   return value;
 }
 
+function userIdExtra(value: unknown): string {
+  if (value === undefined) return 'userId';
+  if (typeof value !== 'string' || value.length === 0 || value.length > 128) {
+    throw new OAuthistConfigurationError('userIdExtra', 'expected the name of an extra attribute');
+  }
+  return value;
+}
+
 function flag(name: string, value: unknown, fallback = false): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean')
@@ -137,6 +145,7 @@ export function resolveOptions(options: OAuthistModuleOptions | undefined): Reso
     accessTokenTtl,
     implicitGrant: flag('implicitGrant', options.implicitGrant),
     allowPlainPkce: flag('allowPlainPkce', options.allowPlainPkce),
+    userIdExtra: userIdExtra(options.userIdExtra),
     passwordVerifier: passwordVerifier(options.passwordVerifier),
     issuer: issuer(options.issuer),
     consentUrl: consentUrl(options.consentUrl),

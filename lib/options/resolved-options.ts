@@ -12,6 +12,7 @@ export interface ResolvedOptions {
   readonly accessTokenTtl: number | null;
   readonly implicitGrant: boolean;
   readonly allowPlainPkce: boolean;
+  readonly userIdExtra: string;
   readonly passwordVerifier: UserCredentialsVerifier | null;
   readonly issuer: string | null;
   readonly consentUrl: string;

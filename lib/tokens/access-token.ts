@@ -20,13 +20,10 @@ export class AccessToken {
     readonly issuedAt: Date,
     /** When it expires; `null` when it never does. */
     readonly expiresAt: Date | null,
+    /** Whose token this is: the extra named by the `userIdExtra` option, if a user granted it. */
+    readonly userId?: string,
   ) {
     this.scopes = scope === '' ? [] : scope.split(' ');
-  }
-
-  /** The `userId` extra: whose token this is, if a user granted it. */
-  get userId(): string | undefined {
-    return this.extras.userId;
   }
 
   /** Whether the token holds at least one of `scopes`; with none given, always true. */
@@ -35,13 +32,14 @@ export class AccessToken {
   }
 
   /** @internal */
-  static fromRecord(record: TokenRecord): AccessToken {
+  static fromRecord(record: TokenRecord, userIdExtra: string): AccessToken {
     return new AccessToken(
       record.clientId,
       record.scope,
       record.extras,
       new Date(record.issuedAt * 1000),
       record.expiresAt === null ? null : new Date(record.expiresAt * 1000),
+      record.extras[userIdExtra],
     );
   }
 }

@@ -54,7 +54,7 @@ export interface AccessTokenGrant {
   clientId: string | null;
   /** The scopes granted. */
   scopes: readonly string[];
-  /** Extra attributes to copy onto the token; `userId` names the user who granted it. */
+  /** Extra attributes to copy onto the token; the `userIdExtra` one names the user who granted it. */
   extras?: Readonly<Record<string, string>>;
 }
 
@@ -88,10 +88,10 @@ export class TokenService {
       issuedAt,
       expiresAt: this.expiryOf(issuedAt),
     };
-    const grantOfToken = grantId(grant.clientId, extras.userId);
+    const grantOfToken = grantId(grant.clientId, extras[this.options.userIdExtra]);
     const token = mintGrantBoundSecret(grantOfToken);
     await this.store.issueToken(grantOfToken, sha256(token), encodeToken(record), this.keyTtl());
-    return new IssuedAccessToken(token, AccessToken.fromRecord(record));
+    return new IssuedAccessToken(token, AccessToken.fromRecord(record, this.options.userIdExtra));
   }
 
   /**
@@ -108,7 +108,7 @@ export class TokenService {
     if (record === null) throw new InvalidAccessToken('unknown', scopes);
     if (record.expiresAt !== null && record.expiresAt <= now())
       throw new InvalidAccessToken('expired', scopes);
-    const accessToken = AccessToken.fromRecord(record);
+    const accessToken = AccessToken.fromRecord(record, this.options.userIdExtra);
     if (!accessToken.hasAnyScope(...scopes))
       throw new InvalidAccessToken('insufficient_scope', scopes);
     return accessToken;
@@ -195,7 +195,7 @@ export class TokenService {
     const record = decodeToken(tokenHead(issuedAt, expiresAt) + result.body + TOKEN_TAIL);
     if (record === null)
       throw new Error('oauthist: an authorization code held a malformed token body');
-    return new IssuedAccessToken(token, AccessToken.fromRecord(record));
+    return new IssuedAccessToken(token, AccessToken.fromRecord(record, this.options.userIdExtra));
   }
 
   /** @internal The lifetime of a token's Redis key: its own, plus the grace to say "expired". */

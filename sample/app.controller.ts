@@ -1,9 +1,27 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { escapeHtml, sendPage } from './pages/html-page';
+import { SessionService } from './session/session.service';
 
+/** The sample's home page: who is signed in, and where the endpoints are. */
 @Controller()
 export class AppController {
+  constructor(private readonly sessions: SessionService) {}
+
   @Get()
-  home(): { name: string; metadata: string } {
-    return { name: 'oauthist sample', metadata: '/.well-known/oauth-authorization-server' };
+  async home(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const session = await this.sessions.load(req, res);
+    const who = session.user
+      ? `<p>Signed in as <strong>${escapeHtml(session.user)}</strong>.</p>
+<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${escapeHtml(session.csrf)}"><button type="submit">Sign out</button></form>`
+      : '<p><a href="/login">Sign in</a></p>';
+    sendPage(
+      res,
+      200,
+      'oauthist sample',
+      `<h1>oauthist sample authorization server</h1>
+${who}
+<p>Metadata: <a href="/.well-known/oauth-authorization-server">/.well-known/oauth-authorization-server</a></p>`,
+    );
   }
 }

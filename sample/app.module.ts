@@ -1,48 +1,63 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
-import { OAuthistModule } from '../lib';
+import { OAuthistModule, UserCredentialsVerifier } from '../lib';
+import { ApiController } from './api/api.controller';
 import { AppController } from './app.controller';
+import { ConsentController } from './auth/consent.controller';
+import { LoginController } from './auth/login.controller';
+import { SampleUserVerifier } from './auth/sample-user-verifier';
+import { SampleUsers } from './auth/sample-users';
 import type { SampleConfig } from './sample-config';
+import { SAMPLE_CONFIG, SAMPLE_REDIS } from './sample.tokens';
+import { SessionService } from './session/session.service';
 
-export const SAMPLE_CONFIG = Symbol('SAMPLE_CONFIG');
-export const SAMPLE_REDIS = Symbol('SAMPLE_REDIS');
-
+/** The settings, the Redis connection and the users, for every module of the sample. */
+@Global()
 @Module({})
-class SampleConfigModule {
+class SampleCoreModule {
   static register(config: SampleConfig, redis: Redis | Cluster): DynamicModule {
     return {
-      module: SampleConfigModule,
+      module: SampleCoreModule,
       providers: [
         { provide: SAMPLE_CONFIG, useValue: config },
         { provide: SAMPLE_REDIS, useValue: redis },
+        SampleUsers,
       ],
-      exports: [SAMPLE_CONFIG, SAMPLE_REDIS],
+      exports: [SAMPLE_CONFIG, SAMPLE_REDIS, SampleUsers],
     };
   }
 }
 
-/** The sample authorization server: oauthist configured from the environment. */
+/** The sample authorization server: oauthist configured from the environment, every grant on. */
 @Module({})
 export class AppModule {
   static register(config: SampleConfig, redis: Redis | Cluster): DynamicModule {
-    const settings = SampleConfigModule.register(config, redis);
     return {
       module: AppModule,
       imports: [
-        settings,
+        SampleCoreModule.register(config, redis),
         OAuthistModule.forRootAsync({
-          imports: [settings],
           inject: [SAMPLE_CONFIG, SAMPLE_REDIS],
           useFactory: (sample: SampleConfig, client: Redis | Cluster) => ({
             redis: client,
             prefix: sample.prefix,
+            issuer: sample.issuer,
             scopes: sample.scopes.length > 0 ? sample.scopes : undefined,
             authorizationCodeTtl: sample.authorizationCodeTtl,
             accessTokenTtl: sample.accessTokenTtl,
+            userIdExtra: 'user_id',
+            implicitGrant: true,
+            bearerTokenInQuery: true,
+            consentUrl: '/consent',
           }),
+          isGlobal: true,
+          // The password grant checks SAMPLE_USERS: the application's verifier replaces
+          // oauthist's provider through ordinary DI.
+          extraProviders: [{ provide: UserCredentialsVerifier, useClass: SampleUserVerifier }],
         }),
       ],
-      controllers: [AppController],
+      controllers: [AppController, LoginController, ConsentController, ApiController],
+      providers: [SessionService],
     };
   }
 }

@@ -1,16 +1,13 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
 import { RedisServerMissingError } from './embedded-redis';
+import { createSampleApp } from './sample-app';
 import { readSampleConfig } from './sample-config';
 import { connectSampleRedis } from './sample-redis';
 
 async function main(): Promise<void> {
   const config = readSampleConfig();
   const redis = await connectSampleRedis(config);
-  const app = await NestFactory.create(AppModule.register(config, redis.client), {
-    logger: ['error', 'warn'],
-  });
+  const app = await createSampleApp(config, redis.client);
   await app.listen(config.port, config.host);
   console.log(`oauthist sample listening on http://${config.host}:${config.port}`);
   let closing = false;

@@ -11,7 +11,8 @@ export interface SampleRedis {
 
 /**
  * REDIS_CLUSTER_NODES, else REDIS_URL, else the embedded redis-server under .oauthist-data/.
- * Commands fail after a bounded time instead of queueing forever when Redis is unreachable.
+ * Commands fail after a bounded time instead of queueing forever when Redis is unreachable,
+ * and a Redis that does not answer at start is one clear error.
  */
 export async function connectSampleRedis(
   config: SampleConfig,
@@ -20,28 +21,45 @@ export async function connectSampleRedis(
   const bounded = { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 };
   if (config.redisClusterNodes) {
     const client = new Cluster([...config.redisClusterNodes], { redisOptions: bounded });
-    return {
-      client,
-      close: async () => void (await client.quit().catch(() => client.disconnect())),
-    };
+    return reachable(client, 'REDIS_CLUSTER_NODES', async () => undefined);
   }
   if (config.redisUrl) {
     const url = config.redisUrl;
     const client = url.startsWith('/')
       ? new Redis({ path: url, ...bounded })
       : new Redis(url, bounded);
-    return {
-      client,
-      close: async () => void (await client.quit().catch(() => client.disconnect())),
-    };
+    return reachable(client, 'REDIS_URL', async () => undefined);
   }
   const embedded = await startEmbeddedRedis(join(cwd, '.oauthist-data'));
-  const client = new Redis({ path: embedded.socketPath, ...bounded });
+  return reachable(
+    new Redis({ path: embedded.socketPath, ...bounded }),
+    'the embedded redis-server',
+    embedded.stop,
+  );
+}
+
+/** The connection once Redis answered; a clear error, with nothing left open, when it does not. */
+async function reachable(
+  client: Redis | Cluster,
+  what: string,
+  stop: () => Promise<void>,
+): Promise<SampleRedis> {
+  // Failures reach the commands that hit them; the event would only repeat them on stderr.
+  client.on('error', () => undefined);
+  try {
+    await client.ping();
+  } catch (error) {
+    client.disconnect();
+    await stop();
+    throw new Error(
+      `cannot reach Redis (${what}): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   return {
     client,
     close: async () => {
       await client.quit().catch(() => client.disconnect());
-      await embedded.stop();
+      await stop();
     },
   };
 }

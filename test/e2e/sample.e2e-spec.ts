@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { ClientService } from '../../lib';
-import { AppModule } from '../../sample/app.module';
+import { createSampleApp } from '../../sample/sample-app';
 import { RedisServerMissingError, startEmbeddedRedis } from '../../sample/embedded-redis';
 import { readSampleConfig } from '../../sample/sample-config';
 import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from '../support/test-redis';
@@ -23,7 +22,7 @@ describe('sample app', () => {
       OAUTHIST_PREFIX: prefix,
       PORT: '0',
     });
-    app = await NestFactory.create(AppModule.register(config, redis), { logger: false });
+    app = await createSampleApp(config, redis, false);
     await app.listen(0, '127.0.0.1');
   });
 
@@ -33,9 +32,10 @@ describe('sample app', () => {
     redis.disconnect();
   });
 
-  it('serves over HTTP with oauthist imported', async () => {
+  it('serves its home page over HTTP with oauthist imported', async () => {
     const response = await request(app.getHttpServer()).get('/').expect(200);
-    expect(response.body.name).toBe('oauthist sample');
+    expect(response.text).toContain('oauthist sample authorization server');
+    expect(response.headers['x-frame-options']).toBe('DENY');
   });
 
   it('registers clients under the configured prefix', async () => {

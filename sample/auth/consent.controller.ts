@@ -1,0 +1,70 @@
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { GrantService, OAuthError } from '../../lib';
+import { sendConsentPage, sendGonePage } from '../pages/consent-page';
+import { sendPage } from '../pages/html-page';
+import { SessionService } from '../session/session.service';
+
+/**
+ * The consent page oauthist's authorization endpoint sends users to (the `consentUrl` option):
+ * it signs the user in if needed, shows who asks for what, and answers the pending request.
+ */
+@Controller('consent')
+export class ConsentController {
+  constructor(
+    private readonly grants: GrantService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  @Get()
+  async ask(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query('request_id') requestId: unknown,
+  ): Promise<void> {
+    const session = await this.sessions.load(req, res);
+    if (!session.user) {
+      res.redirect(302, `/login?return_to=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    const pending =
+      typeof requestId === 'string' ? await this.grants.getPendingAuthorization(requestId) : null;
+    if (!pending) return sendGonePage(res);
+    sendConsentPage(res, pending, session.user, session.csrf);
+  }
+
+  @Post()
+  async answer(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const session = await this.sessions.load(req, res);
+    if (!session.user || !this.sessions.checkCsrf(session, body._csrf)) {
+      sendPage(
+        res,
+        403,
+        'Forbidden',
+        '<h1>The form expired</h1><p>Go back to the application and start again.</p>',
+      );
+      return;
+    }
+    const pending =
+      typeof body.request_id === 'string'
+        ? await this.grants.getPendingAuthorization(body.request_id)
+        : null;
+    if (!pending) return sendGonePage(res);
+    try {
+      const location =
+        body.decision === 'allow'
+          ? await pending.accept({ user_id: session.user })
+          : await pending.decline();
+      res.redirect(303, location);
+    } catch (error) {
+      // Answered in another tab a moment ago.
+      if (error instanceof OAuthError && error.error === 'invalid_request')
+        return sendGonePage(res);
+      throw error;
+    }
+  }
+}

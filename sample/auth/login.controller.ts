@@ -1,0 +1,68 @@
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { sendLoginPage } from '../pages/login-page';
+import { sendPage } from '../pages/html-page';
+import { SessionService } from '../session/session.service';
+import { safeReturnPath } from './safe-return-path';
+import { SampleUsers } from './sample-users';
+
+/** The sample's sign-in page: the application, not oauthist, owns its users. */
+@Controller()
+export class LoginController {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly users: SampleUsers,
+  ) {}
+
+  @Get('login')
+  async form(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query('return_to') returnTo: unknown,
+  ): Promise<void> {
+    const session = await this.sessions.load(req, res);
+    sendLoginPage(res, { csrf: session.csrf, returnTo: safeReturnPath(returnTo) });
+  }
+
+  @Post('login')
+  async signIn(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const session = await this.sessions.load(req, res);
+    const returnTo = safeReturnPath(body.return_to);
+    if (!this.sessions.checkCsrf(session, body._csrf)) {
+      sendPage(
+        res,
+        403,
+        'Forbidden',
+        '<h1>The form expired</h1><p><a href="/login">Sign in again</a>.</p>',
+      );
+      return;
+    }
+    const username = typeof body.username === 'string' ? body.username : '';
+    const user = this.users.check(username, typeof body.password === 'string' ? body.password : '');
+    if (user === null) {
+      sendLoginPage(
+        res,
+        { csrf: session.csrf, returnTo, error: 'Wrong username or password.', username },
+        401,
+      );
+      return;
+    }
+    await this.sessions.signIn(req, res, session, user);
+    res.redirect(303, returnTo);
+  }
+
+  @Post('logout')
+  async signOut(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const session = await this.sessions.load(req, res);
+    if (this.sessions.checkCsrf(session, body._csrf)) await this.sessions.signOut(res, session);
+    res.redirect(303, '/');
+  }
+}

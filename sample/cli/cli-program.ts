@@ -1,0 +1,135 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ClientService, OAuthClient, RegisteredClient, TokenService } from '../../lib';
+
+/** A mistake of the caller (bad argument, missing object): one line on stderr, exit code 2. */
+export class UsageError extends Error {}
+
+type ClientJson = Record<string, string | string[] | null>;
+
+function clientJson(client: OAuthClient | RegisteredClient): ClientJson {
+  const json: ClientJson = {
+    client_id: client.id,
+    client_type: client.clientType,
+    redirect_urls: [...client.redirectUrls],
+    name: client.attributes.name ?? null,
+    ...client.attributes,
+  };
+  if ('secret' in client && client.secret !== undefined) json.client_secret = client.secret;
+  return json;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function attribute(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const equals = value.indexOf('=');
+  if (equals <= 0)
+    throw new InvalidArgumentError(`expected KEY=VALUE, got ${JSON.stringify(value)}`);
+  return { ...previous, [value.slice(0, equals)]: value.slice(equals + 1) };
+}
+
+/**
+ * The client CLI of the contract: each command prints one JSON value. `print` receives it;
+ * what goes wrong is thrown (`UsageError` for the caller's mistakes).
+ */
+export function cliProgram(
+  clients: ClientService,
+  tokens: TokenService,
+  print: (value: unknown) => void,
+): Command {
+  const program = new Command('oauthist')
+    .description('Manage the clients and tokens of the oauthist sample')
+    .exitOverride();
+  // One line on stderr, printed by the caller: commander's own copy would repeat it.
+  program.configureOutput({ writeErr: () => undefined });
+  const client = program.command('client').description('registered clients').exitOverride();
+
+  client
+    .command('create')
+    .description('register a client; a web client gets a secret, shown once')
+    .requiredOption('--type <type>', 'web, user-agent or native')
+    .requiredOption('--redirect-url <url>', 'a redirection URI (repeatable)', collect)
+    .option('--name <name>', 'a display name')
+    .option('--attr <key=value>', 'an extra attribute (repeatable)', attribute)
+    .exitOverride()
+    .action(
+      async (options: {
+        type: string;
+        redirectUrl: string[];
+        name?: string;
+        attr?: Record<string, string>;
+      }) => {
+        const attributes = {
+          ...options.attr,
+          ...(options.name === undefined ? {} : { name: options.name }),
+        };
+        const created = await clients.create({
+          clientType: options.type as 'web',
+          redirectUrls: options.redirectUrl,
+          attributes,
+        });
+        print(clientJson(created));
+      },
+    );
+
+  client
+    .command('get <id>')
+    .description('show a client (never its secret)')
+    .exitOverride()
+    .action(async (id: string) => {
+      const found = await clients.get(id);
+      if (!found) throw new UsageError(`no client ${id}`);
+      print(clientJson(found));
+    });
+
+  client
+    .command('list')
+    .description('list clients, or those with every given attribute')
+    .option('--attr <key=value>', 'an attribute to match (repeatable)', attribute)
+    .exitOverride()
+    .action(async (options: { attr?: Record<string, string> }) => {
+      if (options.attr) return print((await clients.find(options.attr)).map(clientJson));
+      const all: OAuthClient[] = [];
+      for (let page = await clients.list({ limit: 1000 }); page.length > 0;) {
+        all.push(...page);
+        page = page.length < 1000 ? [] : await clients.list({ offset: all.length, limit: 1000 });
+      }
+      print(all.map(clientJson));
+    });
+
+  client
+    .command('delete <id>')
+    .description('delete a client')
+    .exitOverride()
+    .action(async (id: string) => {
+      if (!(await clients.delete(id))) throw new UsageError(`no client ${id}`);
+      print({ deleted: true });
+    });
+
+  program
+    .command('grant')
+    .description('grants')
+    .exitOverride()
+    .command('revoke')
+    .description('revoke every token a user granted a client')
+    .requiredOption('--user <user_id>', 'the user')
+    .requiredOption('--client <client_id>', 'the client')
+    .exitOverride()
+    .action(async (options: { user: string; client: string }) => {
+      print({ revoked: await tokens.revokeGrant(options.user, options.client) });
+    });
+
+  program
+    .command('token')
+    .description('access tokens')
+    .exitOverride()
+    .command('revoke <token>')
+    .description('revoke one access token')
+    .exitOverride()
+    .action(async (token: string) => {
+      print({ revoked: await tokens.revokeAccessToken(token) });
+    });
+
+  return program;
+}

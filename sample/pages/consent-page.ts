@@ -1,0 +1,40 @@
+import type { Response } from 'express';
+import type { PendingAuthorization } from '../../lib';
+import { escapeHtml, sendPage } from './html-page';
+
+/** The consent page: names the client and the scopes, with `Allow` and `Deny`. */
+export function sendConsentPage(
+  res: Response,
+  pending: PendingAuthorization,
+  user: string,
+  csrf: string,
+): void {
+  const client = pending.client.attributes.name ?? pending.client.id;
+  const scopes = pending.scopes.length
+    ? `<ul class="scopes">${pending.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('')}</ul>`
+    : '<p>No particular scope: basic access to your account.</p>';
+  sendPage(
+    res,
+    200,
+    'Allow access?',
+    `<h1>Allow <strong>${escapeHtml(client)}</strong> to access your account?</h1>
+<p>Signed in as <strong>${escapeHtml(user)}</strong>. It asks for:</p>
+${scopes}
+<form method="post" action="/consent">
+  <input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">
+  <input type="hidden" name="request_id" value="${escapeHtml(pending.id)}">
+  <button type="submit" name="decision" value="allow">Allow</button>
+  <button type="submit" name="decision" value="deny">Deny</button>
+</form>`,
+  );
+}
+
+/** What the user sees when the request cannot be answered any more (expired, answered, unknown). */
+export function sendGonePage(res: Response): void {
+  sendPage(
+    res,
+    400,
+    'Request expired',
+    '<h1>This authorization request expired or was already answered</h1><p>Go back to the application and start again.</p>',
+  );
+}

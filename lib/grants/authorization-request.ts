@@ -10,6 +10,20 @@ import type { RequestParameters } from './request-parameters';
 import { parseScope } from './scope';
 
 /**
+ * The parameters an authorization request may not repeat (RFC 6749 §3.1); any other is
+ * unrecognized and must be ignored, repeated or not (RFC 8707 `resource` may well be).
+ */
+const AUTHORIZATION_PARAMETERS: readonly string[] = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+];
+
+/**
  * What the authorization endpoint shares between the code and the implicit grant: loading
  * the client, telling a *broken* request (never redirect: RFC 6749 §4.1.2.1) from an *invalid*
  * one (redirect with `error`), and saving a good one while the user decides.
@@ -131,7 +145,7 @@ export abstract class AuthorizationRequest {
   /** The checks after client and redirection URI: a failure here is safe to redirect. */
   protected validate(_client: OAuthClient): void {
     const { parameters } = this;
-    const faulty = parameters.firstFaulty();
+    const faulty = parameters.firstFaulty(AUTHORIZATION_PARAMETERS);
     if (faulty)
       throw new OAuthError('invalid_request', `${faulty} is repeated or malformed (RFC 6749 §3.1)`);
     const responseType = parameters.get('response_type');

@@ -5,6 +5,25 @@ import type { GrantContext } from './grant-context';
 import type { RequestParameters } from './request-parameters';
 
 /**
+ * The parameters of the token, revocation and introspection endpoints that may not be repeated
+ * (RFC 6749 §3.2); any other is unrecognized and must be ignored, repeated or not.
+ */
+const CLIENT_REQUEST_PARAMETERS: readonly string[] = [
+  'grant_type',
+  'code',
+  'redirect_uri',
+  'client_id',
+  'client_secret',
+  'code_verifier',
+  'scope',
+  'username',
+  'password',
+  'refresh_token',
+  'token',
+  'token_type_hint',
+];
+
+/**
  * A request a client makes to the token, revocation or introspection endpoint: loaded once
  * (client authentication included), then asked `isInvalid()` and `getError()`.
  * @publicApi
@@ -36,7 +55,7 @@ export abstract class ClientRequest {
   /** @internal Authenticates the client and runs every check; the one await of the request. */
   async load(): Promise<this> {
     try {
-      const faulty = this.parameters.firstFaulty();
+      const faulty = this.parameters.firstFaulty(CLIENT_REQUEST_PARAMETERS);
       if (faulty)
         throw new OAuthError(
           'invalid_request',

@@ -5,7 +5,11 @@ import { ScopesGuard } from './guards/scopes.guard';
 import { AuthorizationEndpoint } from './http/authorization-endpoint';
 import { OAUTHIST_OPTIONS } from './oauthist.constants';
 import { ConfigurableModuleClass } from './oauthist.module-definition';
-import { resolvedOptionsProvider, userCredentialsVerifierProvider } from './oauthist.providers';
+import {
+  grantIdsProvider,
+  resolvedOptionsProvider,
+  userCredentialsVerifierProvider,
+} from './oauthist.providers';
 import { ClientStore } from './redis/client-store';
 import { GrantStore } from './redis/grant-store';
 import { RedisConnection } from './redis/redis-connection';
@@ -23,6 +27,7 @@ import { TokenService } from './tokens/token.service';
     RedisConnection,
     ClientStore,
     GrantStore,
+    grantIdsProvider,
     ClientService,
     TokenService,
     GrantService,

@@ -1,5 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { UserCredentialsVerifier } from './credentials/user-credentials-verifier';
+import { GrantIds } from './crypto/grant-ids';
+import { GrantStore } from './redis/grant-store';
 import type { OAuthistModuleOptions } from './interfaces';
 import { OAUTHIST_OPTIONS } from './oauthist.constants';
 import { OAUTHIST_MODULE_OPTIONS } from './oauthist.module-definition';
@@ -21,4 +23,14 @@ export const userCredentialsVerifierProvider: Provider = {
   provide: UserCredentialsVerifier,
   useFactory: (options: ResolvedOptions) => options.passwordVerifier,
   inject: [OAUTHIST_OPTIONS],
+};
+
+/**
+ * The grant id derivation, keyed with the deployment's secret from Redis: read once at start-up,
+ * so a Redis that does not answer then stops the application with a clear error.
+ */
+export const grantIdsProvider: Provider = {
+  provide: GrantIds,
+  useFactory: async (store: GrantStore) => new GrantIds(await store.serverSecret()),
+  inject: [GrantStore],
 };

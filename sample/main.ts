@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { RedisServerMissingError } from './embedded-redis';
 import { createSampleApp } from './sample-app';
 import { readSampleConfig } from './sample-config';
@@ -9,7 +10,8 @@ async function main(): Promise<void> {
   const redis = await connectSampleRedis(config);
   const app = await createSampleApp(config, redis.client);
   await app.listen(config.port, config.host);
-  console.log(`oauthist sample listening on http://${config.host}:${config.port}`);
+  const address = app.getHttpServer().address() as AddressInfo;
+  console.log(`oauthist sample listening on http://${config.host}:${address.port}`);
   let closing = false;
   const close = async (): Promise<void> => {
     if (closing) return;

@@ -17,8 +17,10 @@ function newest(path) {
 const builtAt = existsSync(STAMP) ? statSync(STAMP).mtimeMs : 0;
 const sourcesAt = Math.max(newest('lib'), newest('sample'), newest('package-lock.json'));
 if (sourcesAt > builtAt) {
-  const build = spawnSync('npm', ['run', '--silent', 'build:sample'], { stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  // stdout belongs to the command (the CLI prints one JSON value there): the build reports on
+  // stderr, and a failed build is not the caller's mistake (exit 1, not 2).
+  const build = spawnSync('npm', ['run', '--silent', 'build:sample'], { stdio: ['ignore', 2, 2] });
+  if (build.status !== 0) process.exit(1);
 }
 
 const child = spawn(process.execPath, [`dist-sample/sample/${entry}.js`, ...args], {

@@ -12,6 +12,7 @@ import type {
   UpdateClientInput,
 } from '../interfaces';
 import { ClientRecord, ClientStore } from '../redis/client-store';
+import { GrantStore } from '../redis/grant-store';
 import { attributeName, attributeValue, attributeValues } from './client-attributes';
 import { CLIENT_TYPES, ClientType, isConfidentialType } from './client-type';
 import { validateRedirectUrl } from './redirect-url';
@@ -49,7 +50,10 @@ function redirectUrls(urls: unknown, clientType: ClientType): string[] {
  */
 @Injectable()
 export class ClientService {
-  constructor(private readonly store: ClientStore) {}
+  constructor(
+    private readonly store: ClientStore,
+    private readonly grants: GrantStore,
+  ) {}
 
   /**
    * Registers a client. A `web` client gets a 256-bit secret, returned here once and stored
@@ -138,9 +142,16 @@ export class ClientService {
     return saved ? this.get(clientId) : null;
   }
 
-  /** Deletes a client and its index entries; `false` if there was no such client. */
+  /**
+   * Deletes a client and its index entries, and revokes every token issued to it (RFC 7592
+   * §2.3); `false` if there was no such client.
+   */
   async delete(clientId: string): Promise<boolean> {
-    return this.store.delete(clientId);
+    const grants = await this.store.delete(clientId);
+    if (grants === null) return false;
+    // The client is gone first, so no new token can be issued to it while these run.
+    await Promise.all(grants.map((grant) => this.grants.revokeGrant(grant)));
+    return true;
   }
 
   /**

@@ -1,17 +1,7 @@
 import { randomToken } from './random-token';
-import { sha256 } from './sha256';
 
-// 96 bits: no two grants of one server share an id in practice, and it is 16 characters.
-const GRANT_ID_LENGTH = 16;
+// A grant id (16 base64url characters), a dot, 256 random bits (43 base64url characters).
 const SECRET = /^([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/;
-
-/**
- * The id of a grant: one user's authorization of one client (or a client acting for itself).
- * It is derived, not stored, so that `revokeGrant(userId, clientId)` finds the grant at once.
- */
-export function grantId(clientId: string | null, userId: string | undefined): string {
-  return sha256(JSON.stringify([clientId, userId ?? null])).slice(0, GRANT_ID_LENGTH);
-}
 
 /**
  * A code or token string: `<grant id>.<256 random bits>`. Carrying the grant id lets the

@@ -13,6 +13,7 @@ export class StorageUnavailableError extends OAuthError {
     super(
       'temporarily_unavailable',
       'the authorization server cannot reach its storage; try again shortly',
+      { headers: { 'Retry-After': '1' } },
     );
     this.name = 'StorageUnavailableError';
   }

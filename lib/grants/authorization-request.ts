@@ -5,9 +5,12 @@ import type { OAuthClient } from '../interfaces';
 import { Extras, storedExtras } from './extras';
 import type { GrantContext } from './grant-context';
 import { PendingAuthorization, PendingAuthorizationData } from './pending-authorization';
-import { redirectTo, ResponseMode } from './redirect-uri';
+import { errorRedirectTo, ResponseMode } from './redirect-uri';
 import type { RequestParameters } from './request-parameters';
 import { parseScope } from './scope';
+
+const MAX_STATE = 1024;
+const MAX_SCOPE = 2048;
 
 /**
  * The parameters an authorization request may not repeat (RFC 6749 §3.1); any other is
@@ -97,7 +100,7 @@ export abstract class AuthorizationRequest {
     await this.context.store.savePending(
       sha256(id),
       JSON.stringify(data),
-      this.context.options.authorizationCodeTtl,
+      this.context.options.pendingAuthorizationTtl,
     );
     return new PendingAuthorization(this.context, id, data, client);
   }
@@ -105,7 +108,9 @@ export abstract class AuthorizationRequest {
   /** @internal Loads the client and runs every check; the one await of the request. */
   async load(): Promise<this> {
     const { parameters } = this;
-    this.state = parameters.get('state');
+    const state = parameters.get('state');
+    // An anonymous request is stored until the user answers: its size is bounded.
+    this.state = state !== undefined && state.length <= MAX_STATE ? state : undefined;
     const faulty = parameters.firstFaulty(['client_id', 'redirect_uri']);
     if (faulty)
       return this.broken('invalid_request', `${faulty} is repeated or malformed (RFC 6749 §3.1)`);
@@ -157,7 +162,15 @@ export abstract class AuthorizationRequest {
         `response_type ${responseType} is not supported here`,
       );
     }
-    this.scopes = parseScope(parameters.get('scope'), this.context.options.scopes);
+    const state = parameters.get('state');
+    if (state !== undefined && state.length > MAX_STATE) {
+      throw new OAuthError('invalid_request', `state is longer than ${MAX_STATE} characters`);
+    }
+    const scope = parameters.get('scope');
+    if (scope !== undefined && scope.length > MAX_SCOPE) {
+      throw new OAuthError('invalid_scope', `scope is longer than ${MAX_SCOPE} characters`);
+    }
+    this.scopes = parseScope(scope, this.context.options.scopes);
   }
 
   /**
@@ -170,15 +183,15 @@ export abstract class AuthorizationRequest {
         'oauthist: a broken authorization request must not be redirected (RFC 6749 §4.1.2.1)',
       );
     }
-    return redirectTo(
-      this.redirectUri,
+    return errorRedirectTo(
       {
-        error,
-        error_description: new OAuthError(error, description).description,
+        redirectUri: this.redirectUri,
+        mode: this.responseMode,
         state: this.state,
-        iss: this.context.options.issuer ?? undefined,
+        issuer: this.context.options.issuer,
       },
-      this.responseMode,
+      error,
+      description,
     );
   }
 

@@ -9,13 +9,15 @@ import type { RequestParameters } from './request-parameters';
  */
 export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
-/** RFC 6749 §5.2 and RFC 9110 §15.5.2: a 401 names the scheme the client should use. */
-const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="oauthist", charset="UTF-8"' };
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** `invalid_client` (401) with the Basic challenge. */
-export function invalidClient(description: string): OAuthError {
-  return new OAuthError('invalid_client', description, { headers: BASIC_CHALLENGE });
+export function invalidClient(realm: string, description: string): OAuthError {
+  // RFC 6749 §5.2 and RFC 9110 §15.5.2: a 401 names the scheme the client should use.
+  const challenge = `Basic realm="${realm}", charset="UTF-8"`;
+  return new OAuthError('invalid_client', description, {
+    headers: { 'WWW-Authenticate': challenge },
+  });
 }
 
 // RFC 6749 §2.3.1: id and secret are form-url-encoded before Basic encoding.
@@ -23,26 +25,27 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, ' '));
 }
 
-function basicCredentials(header: string): [string, string] {
+function basicCredentials(header: string, realm: string): [string, string] {
   const encoded = header.slice('basic '.length).trim();
   const decoded = BASE64.test(encoded) ? Buffer.from(encoded, 'base64').toString('utf8') : '';
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw invalidClient('malformed HTTP Basic credentials');
+  if (colon < 0) throw invalidClient(realm, 'malformed HTTP Basic credentials');
   try {
     return [formDecode(decoded.slice(0, colon)), formDecode(decoded.slice(colon + 1))];
   } catch {
-    throw invalidClient('malformed HTTP Basic credentials');
+    throw invalidClient(realm, 'malformed HTTP Basic credentials');
   }
 }
 
 /**
  * Authenticates the client of a token request (RFC 6749 §2.3): HTTP Basic, or `client_id` and
  * `client_secret` in the body, never both; a public client names itself with `client_id` alone.
- * `client` is `null` when the request names no client at all.
+ * `client` is `null` when the request names no client at all; `realm` goes in the Basic challenge.
  */
 export async function authenticateClient(
   clients: ClientService,
   parameters: RequestParameters,
+  realm: string,
 ): Promise<{ client: OAuthClient | null; method: ClientAuthenticationMethod }> {
   const faulty = parameters.firstFaulty(['client_id', 'client_secret']);
   if (faulty)
@@ -57,7 +60,7 @@ export async function authenticateClient(
         'use one client authentication method, not two (RFC 6749 §2.3)',
       );
     }
-    const [id, secret] = basicCredentials(header);
+    const [id, secret] = basicCredentials(header, realm);
     if (bodyId !== undefined && bodyId !== id) {
       throw new OAuthError(
         'invalid_request',
@@ -65,21 +68,21 @@ export async function authenticateClient(
       );
     }
     const client = await clients.authenticate(id, secret);
-    if (client === null) throw invalidClient('client authentication failed');
+    if (client === null) throw invalidClient(realm, 'client authentication failed');
     return { client, method: 'client_secret_basic' };
   }
   if (bodySecret !== undefined) {
     if (bodyId === undefined)
       throw new OAuthError('invalid_request', 'client_secret was sent without client_id');
     const client = await clients.authenticate(bodyId, bodySecret);
-    if (client === null) throw invalidClient('client authentication failed');
+    if (client === null) throw invalidClient(realm, 'client authentication failed');
     return { client, method: 'client_secret_post' };
   }
   if (bodyId !== undefined) {
     const client = await clients.get(bodyId);
-    if (client === null) throw invalidClient('client_id names no registered client');
+    if (client === null) throw invalidClient(realm, 'client_id names no registered client');
     if (client.isConfidential)
-      throw invalidClient('a confidential client must authenticate (RFC 6749 §3.2.1)');
+      throw invalidClient(realm, 'a confidential client must authenticate (RFC 6749 §3.2.1)');
     return { client, method: 'none' };
   }
   return { client: null, method: 'none' };

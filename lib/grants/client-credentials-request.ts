@@ -12,7 +12,11 @@ export class ClientCredentialsRequest extends TokenRequest {
 
   protected async checkGrant(): Promise<void> {
     const client = await this.authenticate();
-    if (client === null) throw invalidClient('client authentication is required (RFC 6749 §4.4.2)');
+    if (client === null)
+      throw invalidClient(
+        this.context.options.realm,
+        'client authentication is required (RFC 6749 §4.4.2)',
+      );
     if (!client.isConfidential) {
       throw new OAuthError(
         'unauthorized_client',

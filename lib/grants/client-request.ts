@@ -74,7 +74,11 @@ export abstract class ClientRequest {
 
   /** Authenticates the client (RFC 6749 §2.3) and remembers it. */
   protected async authenticate(): Promise<OAuthClient | null> {
-    const { client, method } = await authenticateClient(this.context.clients, this.parameters);
+    const { client, method } = await authenticateClient(
+      this.context.clients,
+      this.parameters,
+      this.context.options.realm,
+    );
     this.client = client;
     this.authenticationMethod = method;
     return client;

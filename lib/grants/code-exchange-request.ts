@@ -28,7 +28,10 @@ export class CodeExchangeRequest extends TokenRequest {
     }
     const client = await this.authenticate();
     if (client === null)
-      throw invalidClient('the client must authenticate or send client_id (RFC 6749 §4.1.3)');
+      throw invalidClient(
+        this.context.options.realm,
+        'the client must authenticate or send client_id (RFC 6749 §4.1.3)',
+      );
     const grant = grantIdOf(code);
     if (grant === null)
       throw new OAuthError('invalid_grant', 'the code is unknown, expired or used');

@@ -24,7 +24,10 @@ export class IntrospectionRequest extends ClientRequest {
       throw new OAuthError('invalid_request', 'token is missing');
     const client = await this.authenticate();
     if (client === null || this.authenticationMethod === 'none') {
-      throw invalidClient('introspection requires client authentication (RFC 7662 §2.1)');
+      throw invalidClient(
+        this.context.options.realm,
+        'introspection requires client authentication (RFC 7662 §2.1)',
+      );
     }
   }
 }

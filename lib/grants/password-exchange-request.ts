@@ -47,7 +47,7 @@ export class PasswordExchangeRequest extends TokenRequest {
     if (password === undefined) throw new OAuthError('invalid_request', 'password is missing');
     const client = await this.authenticate();
     if (client === null && (this.flags.clientRequired || this.flags.clientSecretRequired)) {
-      throw invalidClient('client authentication is required');
+      throw invalidClient(this.context.options.realm, 'client authentication is required');
     }
     if (client !== null && !client.isConfidential && this.flags.clientSecretRequired) {
       throw new OAuthError(

@@ -1,4 +1,4 @@
-import { grantId, mintGrantBoundSecret } from '../crypto/grant-bound-secret';
+import { mintGrantBoundSecret } from '../crypto/grant-bound-secret';
 import { sha256 } from '../crypto/sha256';
 import { OAuthError, OAuthErrorCode } from '../errors';
 import type { OAuthClient } from '../interfaces';
@@ -6,7 +6,7 @@ import { tokenBody } from '../redis/token-record';
 import { Extras, storedExtras } from './extras';
 import type { GrantContext } from './grant-context';
 import { implicitRedirect } from './implicit-redirect';
-import { redirectTo } from './redirect-uri';
+import { errorRedirectTo, redirectTo } from './redirect-uri';
 
 /** What is kept of an authorization request while the user decides. */
 export interface PendingAuthorizationData {
@@ -71,8 +71,10 @@ export class PendingAuthorization {
    * are copied onto the token. Throws `invalid_request` when the request expired or was answered.
    */
   async accept(extras?: Extras): Promise<string> {
+    // Checked before the request is taken: a mistake in the extras must not consume it.
+    const added = storedExtras(extras);
     const data = await this.take();
-    const merged = { ...data.extras, ...storedExtras(extras) };
+    const merged = { ...data.extras, ...added };
     if (data.responseType === 'token') {
       const issued = await this.context.tokens.issueAccessToken({
         clientId: data.clientId,
@@ -81,7 +83,10 @@ export class PendingAuthorization {
       });
       return implicitRedirect(data.redirectUri, issued, data.state, this.context.options.issuer);
     }
-    const grant = grantId(data.clientId, merged[this.context.options.userIdExtra]);
+    const grant = this.context.tokens.grantIds.of(
+      data.clientId,
+      merged[this.context.options.userIdExtra],
+    );
     const code = mintGrantBoundSecret(grant);
     await this.context.store.saveCode(
       grant,
@@ -112,15 +117,15 @@ export class PendingAuthorization {
     description = 'the resource owner denied the request',
   ): Promise<string> {
     const data = await this.take();
-    return redirectTo(
-      data.redirectUri,
+    return errorRedirectTo(
       {
-        error,
-        error_description: new OAuthError(error, description).description,
+        redirectUri: data.redirectUri,
+        mode: data.responseType === 'token' ? 'fragment' : 'query',
         state: data.state,
-        iss: this.context.options.issuer ?? undefined,
+        issuer: this.context.options.issuer,
       },
-      data.responseType === 'token' ? 'fragment' : 'query',
+      error,
+      description,
     );
   }
 

@@ -32,6 +32,9 @@ export class RevocationRequest extends ClientRequest {
       throw new OAuthError('invalid_request', 'token is missing');
     const client = await this.authenticate();
     if (client === null)
-      throw invalidClient('the client must authenticate or send client_id (RFC 7009 §2.1)');
+      throw invalidClient(
+        this.context.options.realm,
+        'the client must authenticate or send client_id (RFC 7009 §2.1)',
+      );
   }
 }

@@ -42,7 +42,8 @@ export class ScopesGuard implements CanActivate {
       return true;
     } catch (error) {
       if (error instanceof StorageUnavailableError) {
-        setReplyHeader(reply, 'Retry-After', '1');
+        for (const [name, value] of Object.entries(error.headers))
+          setReplyHeader(reply, name, value);
         throw new HttpException(error.toJSON(), error.status);
       }
       if (error instanceof OAuthError) return this.refuse(reply, error, scopes);

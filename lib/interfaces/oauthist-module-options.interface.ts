@@ -22,6 +22,11 @@ export interface OAuthistModuleOptions {
   scopes?: readonly string[];
   /** Lifetime of an authorization code, in seconds. Default 3600. */
   authorizationCodeTtl?: number;
+  /**
+   * How long an authorization request waits for the user's answer, in seconds. Default 600:
+   * anyone can start a request, so it should not occupy Redis for long.
+   */
+  pendingAuthorizationTtl?: number;
   /** Lifetime of an access token, in seconds; `null` (the default) means it never expires. */
   accessTokenTtl?: number | null;
   /**

@@ -142,6 +142,11 @@ export function resolveOptions(options: OAuthistModuleOptions | undefined): Reso
       options.authorizationCodeTtl,
       3600,
     ),
+    pendingAuthorizationTtl: positiveInteger(
+      'pendingAuthorizationTtl',
+      options.pendingAuthorizationTtl,
+      600,
+    ),
     accessTokenTtl,
     implicitGrant: flag('implicitGrant', options.implicitGrant),
     allowPlainPkce: flag('allowPlainPkce', options.allowPlainPkce),

@@ -8,6 +8,7 @@ export interface ResolvedOptions {
   /** `null`: any scope is accepted. */
   readonly scopes: ReadonlySet<string> | null;
   readonly authorizationCodeTtl: number;
+  readonly pendingAuthorizationTtl: number;
   /** `null`: tokens never expire. */
   readonly accessTokenTtl: number | null;
   readonly implicitGrant: boolean;

@@ -53,12 +53,17 @@ export class ClientStore {
     );
   }
 
-  async delete(id: string): Promise<boolean> {
+  /** Deletes a client; the ids of the grants it had, or `null` if there was no such client. */
+  async delete(id: string): Promise<string[] | null> {
     const { keys } = this.redis;
-    const deleted = await storageCall(
-      this.redis.runScript('deleteClient', [keys.client(id), keys.allClients()], [id]),
+    const reply = await storageCall(
+      this.redis.runScript(
+        'deleteClient',
+        [keys.client(id), keys.allClients(), keys.clientGrants(id)],
+        [id],
+      ),
     );
-    return deleted === 1;
+    return Array.isArray(reply) ? (reply[1] as string[]) : null;
   }
 
   async get(id: string): Promise<ClientRecord | null> {

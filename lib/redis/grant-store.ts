@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { RedisConnection } from './redis-connection';
 import { storageCall } from './storage-call';
-import { TOKEN_TAIL, tokenHead } from './token-record';
+import { secondsNow, TOKEN_TAIL, tokenHead } from './token-record';
 
 /** What is stored for an authorization code (never the code itself). */
 export interface CodeRecord {
@@ -60,6 +61,17 @@ export const TOMBSTONE_TTL = 3600;
 export class GrantStore {
   constructor(private readonly redis: RedisConnection) {}
 
+  /**
+   * The deployment's secret for deriving grant ids: read, or made and stored by the first
+   * process of the deployment to start (`SET NX GET`, so two processes starting together agree).
+   */
+  async serverSecret(): Promise<Buffer> {
+    const key = this.redis.keys.serverSecret();
+    const fresh = randomBytes(32).toString('base64url');
+    const existing = await storageCall(this.redis.client.set(key, fresh, 'NX', 'GET'));
+    return Buffer.from(existing ?? fresh, 'base64url');
+  }
+
   async savePending(idHash: string, value: string, ttl: number): Promise<void> {
     await storageCall(
       this.redis.client.set(this.redis.keys.pendingAuthorization(idHash), value, 'EX', ttl),
@@ -77,6 +89,7 @@ export class GrantStore {
 
   async saveCode(grantId: string, codeHash: string, code: CodeRecord, ttl: number): Promise<void> {
     const key = this.redis.keys.code(grantId, codeHash);
+    const codes = this.redis.keys.grantCodes(grantId);
     const fields: Record<string, string> = {
       client: code.clientId,
       redirect_uri: code.redirectUri,
@@ -87,10 +100,27 @@ export class GrantStore {
       fields.challenge = code.codeChallenge;
       fields.method = code.codeChallengeMethod ?? 'plain';
     }
-    const replies = await storageCall(
-      this.redis.client.multi().hset(key, fields).expire(key, ttl).exec(),
-    );
+    // Every code of a grant lives as long as the newest, so the set expires with the last one.
+    const transaction = this.redis.client
+      .multi()
+      .hset(key, fields)
+      .expire(key, ttl)
+      .sadd(codes, codeHash)
+      .expire(codes, ttl);
+    const [replies] = await Promise.all([
+      storageCall(transaction.exec()),
+      this.recordGrant(code.clientId, grantId),
+    ]);
     for (const [error] of replies ?? []) if (error) throw error;
+  }
+
+  /**
+   * Notes that a client holds a grant, so that deleting the client can revoke it. Sent along
+   * with the write it accompanies: no extra round trip.
+   */
+  private async recordGrant(clientId: string | null, grantId: string): Promise<void> {
+    if (clientId === null) return;
+    await storageCall(this.redis.client.sadd(this.redis.keys.clientGrants(clientId), grantId));
   }
 
   /** Exchanges a code; the token body on success, or why it was refused. */
@@ -130,18 +160,22 @@ export class GrantStore {
 
   async issueToken(
     grantId: string,
+    clientId: string | null,
     tokenHash: string,
     value: string,
     keyTtl: number,
   ): Promise<void> {
     const { keys } = this.redis;
-    await storageCall(
-      this.redis.runScript(
-        'issueToken',
-        [keys.token(grantId, tokenHash), keys.grantTokens(grantId)],
-        [tokenHash, value, keyTtl, keys.tokenPrefix(grantId)],
+    await Promise.all([
+      storageCall(
+        this.redis.runScript(
+          'issueToken',
+          [keys.token(grantId, tokenHash), keys.grantTokens(grantId)],
+          [tokenHash, value, keyTtl, keys.tokenPrefix(grantId)],
+        ),
       ),
-    );
+      this.recordGrant(clientId, grantId),
+    ]);
   }
 
   /** The stored token: one GET, the whole cost of a verification. */
@@ -160,7 +194,7 @@ export class GrantStore {
       this.redis.runScript(
         'revokeToken',
         [keys.token(grantId, tokenHash), keys.grantTokens(grantId)],
-        [tokenHash, TOMBSTONE_TTL, clientId ?? ''],
+        [tokenHash, TOMBSTONE_TTL, clientId ?? '', secondsNow()],
       ),
     );
     return reply === 1 ? 'revoked' : reply === -1 ? 'not_owner' : 'unknown';
@@ -172,8 +206,8 @@ export class GrantStore {
     const reply = await storageCall(
       this.redis.runScript(
         'revokeGrant',
-        [keys.grantTokens(grantId)],
-        [keys.tokenPrefix(grantId), TOMBSTONE_TTL],
+        [keys.grantTokens(grantId), keys.grantCodes(grantId)],
+        [keys.tokenPrefix(grantId), TOMBSTONE_TTL, keys.codePrefix(grantId), secondsNow()],
       ),
     );
     return Number(reply);

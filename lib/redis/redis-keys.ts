@@ -25,9 +25,19 @@ export class RedisKeys {
     return `${this.registry}:client:${keySegment(clientId)}`;
   }
 
+  /** String: the deployment's secret key for deriving grant ids, made once by whoever starts first. */
+  serverSecret(): string {
+    return `${this.registry}:secret`;
+  }
+
   /** Sorted set: every client id, scored by creation time, for paginated listing. */
   allClients(): string {
     return `${this.registry}:all`;
+  }
+
+  /** Set: the ids of the grants a client was ever issued a code or token under. */
+  clientGrants(clientId: string): string {
+    return `${this.registry}:grants:${keySegment(clientId)}`;
   }
 
   /** Set: ids of the clients whose attribute `name` equals `value`. */
@@ -55,7 +65,17 @@ export class RedisKeys {
 
   /** Hash: one authorization code, from `accept()` until it expires. */
   code(grantId: string, codeHash: string): string {
-    return `${this.prefix}:{${grantId}}:code:${codeHash}`;
+    return `${this.codePrefix(grantId)}${codeHash}`;
+  }
+
+  /** What every code key of a grant starts with (see `tokenPrefix()`). */
+  codePrefix(grantId: string): string {
+    return `${this.prefix}:{${grantId}}:code:`;
+  }
+
+  /** Set: the hashes of the grant's codes still within their lifetime, for `revokeGrant()`. */
+  grantCodes(grantId: string): string {
+    return `${this.prefix}:{${grantId}}:codes`;
   }
 
   /** String: an authorization request waiting for the user's consent. */

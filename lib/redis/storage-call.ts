@@ -1,13 +1,20 @@
+import { ReplyError } from 'ioredis';
 import { StorageUnavailableError } from '../errors/storage-unavailable-error';
 
-function unavailable(cause: unknown): never {
+// Replies of a Redis that is there but cannot serve right now; any other reply error (a script
+// error, WRONGTYPE, CROSSSLOT, NOPERM) is a fault to log, not an outage to wait out.
+const TRANSIENT_REPLY = /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|READONLY|BUSY)\b/;
+
+function classify(cause: unknown): never {
+  if (cause instanceof ReplyError && !TRANSIENT_REPLY.test((cause as Error).message)) throw cause;
   throw new StorageUnavailableError(cause);
 }
 
 /**
- * Runs a Redis operation so that any failure of it (refused, closed, timed out) surfaces as
- * one error type, which the endpoints answer with 503 rather than 500 or 401.
+ * Runs a Redis operation so that Redis being unreachable, slow or failing over (refused,
+ * closed, timed out, CLUSTERDOWN...) surfaces as one error type, which the endpoints answer
+ * with 503 rather than 500 or 401.
  */
 export function storageCall<T>(operation: Promise<T>): Promise<T> {
-  return operation.catch(unavailable);
+  return operation.catch(classify);
 }

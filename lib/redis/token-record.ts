@@ -10,6 +10,11 @@ export interface TokenRecord {
   readonly expiresAt: number | null;
 }
 
+/** Now, in seconds since the epoch: the unit of every stored time. */
+export function secondsNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
 /** The value a revoked token's key holds until its tombstone expires. */
 export const REVOKED = '0';
 

@@ -20,7 +20,13 @@ function single(value: unknown, where: string): string | undefined {
   return value;
 }
 
+/**
+ * RFC 6750 §2.2: a form-encoded body whose request method gives the body meaning, so never GET
+ * (nor HEAD). Express parses a GET body and Fastify does not; checking here keeps them alike.
+ */
 function isForm(request: HttpRequestLike): boolean {
+  const method = (request.method ?? 'GET').toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return false;
   const type = request.headers?.['content-type'];
   return (
     typeof type === 'string' && type.toLowerCase().startsWith('application/x-www-form-urlencoded')

@@ -29,12 +29,12 @@ export class IssuedAccessToken {
     readonly token: AccessToken,
   ) {}
 
-  /** Seconds until the token expires; `undefined` when it never does. */
+  /** Seconds until the token expires, rounded down; `undefined` when it never does. */
   get expiresIn(): number | undefined {
-    const { expiresAt, issuedAt } = this.token;
+    const { expiresAt } = this.token;
     return expiresAt === null
       ? undefined
-      : Math.round((expiresAt.getTime() - issuedAt.getTime()) / 1000);
+      : Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
   }
 
   /** The RFC 6749 §5.1 response body. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { grantId, grantIdOf, mintGrantBoundSecret } from '../crypto/grant-bound-secret';
+import { grantIdOf, mintGrantBoundSecret } from '../crypto/grant-bound-secret';
+import { GrantIds } from '../crypto/grant-ids';
 import { sha256 } from '../crypto/sha256';
 import { OAUTHIST_OPTIONS } from '../oauthist.constants';
 import type { ResolvedOptions } from '../options/resolved-options';
@@ -10,6 +11,7 @@ import {
   decodeToken,
   encodeToken,
   REVOKED,
+  secondsNow,
   TOKEN_TAIL,
   tokenHead,
   TokenRecord,
@@ -24,6 +26,22 @@ import { IssuedAccessToken } from './issued-access-token';
  * rather than "unknown". Verification compares the expiry itself; this only delays the cleanup.
  */
 const EXPIRED_GRACE = 600;
+
+/** The claims of RFC 7662 §2.2, which no extra may imitate. */
+const INTROSPECTION_CLAIMS: ReadonlySet<string> = new Set([
+  'active',
+  'scope',
+  'client_id',
+  'username',
+  'token_type',
+  'exp',
+  'iat',
+  'nbf',
+  'sub',
+  'aud',
+  'iss',
+  'jti',
+]);
 
 const REDEMPTION_FAILURES: Readonly<Record<CodeExchangeFailure, string>> = {
   unknown_code: 'the code is unknown, expired or used',
@@ -58,11 +76,6 @@ export interface AccessTokenGrant {
   extras?: Readonly<Record<string, string>>;
 }
 
-/** @internal Seconds since the epoch, the unit of every stored time. */
-export function now(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
 /**
  * Issues, verifies, revokes and introspects access tokens. Verifying costs one Redis GET.
  * @publicApi
@@ -72,6 +85,7 @@ export class TokenService {
   constructor(
     private readonly store: GrantStore,
     @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOptions,
+    /** @internal */ readonly grantIds: GrantIds,
   ) {}
 
   /**
@@ -80,7 +94,7 @@ export class TokenService {
    */
   async issueAccessToken(grant: AccessTokenGrant): Promise<IssuedAccessToken> {
     const extras = grant.extras ?? {};
-    const issuedAt = now();
+    const issuedAt = secondsNow();
     const record: TokenRecord = {
       clientId: grant.clientId,
       scope: grant.scopes.join(' '),
@@ -88,9 +102,15 @@ export class TokenService {
       issuedAt,
       expiresAt: this.expiryOf(issuedAt),
     };
-    const grantOfToken = grantId(grant.clientId, extras[this.options.userIdExtra]);
+    const grantOfToken = this.grantIds.of(grant.clientId, extras[this.options.userIdExtra]);
     const token = mintGrantBoundSecret(grantOfToken);
-    await this.store.issueToken(grantOfToken, sha256(token), encodeToken(record), this.keyTtl());
+    await this.store.issueToken(
+      grantOfToken,
+      grant.clientId,
+      sha256(token),
+      encodeToken(record),
+      this.keyTtl(),
+    );
     return new IssuedAccessToken(token, AccessToken.fromRecord(record, this.options.userIdExtra));
   }
 
@@ -106,7 +126,7 @@ export class TokenService {
     if (value === REVOKED) throw new InvalidAccessToken('revoked', scopes);
     const record = decodeToken(value);
     if (record === null) throw new InvalidAccessToken('unknown', scopes);
-    if (record.expiresAt !== null && record.expiresAt <= now())
+    if (record.expiresAt !== null && record.expiresAt <= secondsNow())
       throw new InvalidAccessToken('expired', scopes);
     const accessToken = AccessToken.fromRecord(record, this.options.userIdExtra);
     if (!accessToken.hasAnyScope(...scopes))
@@ -140,7 +160,7 @@ export class TokenService {
    * many live tokens it revoked.
    */
   revokeGrant(userId: string, clientId: string): Promise<number> {
-    return this.store.revokeGrant(grantId(clientId, userId));
+    return this.store.revokeGrant(this.grantIds.of(clientId, userId));
   }
 
   /** RFC 7662 introspection: `{ active: false }` for anything that is not a live token. */
@@ -153,15 +173,15 @@ export class TokenService {
       throw error;
     }
     const claims: ActiveTokenIntrospection = {
-      ...accessToken.extras,
       active: true,
       scope: accessToken.scope,
       token_type: 'Bearer',
       iat: Math.floor(accessToken.issuedAt.getTime() / 1000),
     };
-    delete claims.client_id;
-    delete claims.exp;
-    delete claims.sub;
+    // Extras travel as claims of their own, except under a name RFC 7662 §2.2 gives a meaning.
+    for (const [name, value] of Object.entries(accessToken.extras)) {
+      if (!INTROSPECTION_CLAIMS.has(name)) claims[name] = value;
+    }
     if (accessToken.clientId !== null) claims.client_id = accessToken.clientId;
     if (accessToken.expiresAt !== null)
       claims.exp = Math.floor(accessToken.expiresAt.getTime() / 1000);
@@ -175,7 +195,7 @@ export class TokenService {
    */
   async redeemCode(exchange: CodeRedemption): Promise<IssuedAccessToken> {
     const token = mintGrantBoundSecret(exchange.grantId);
-    const issuedAt = now();
+    const issuedAt = secondsNow();
     const expiresAt = this.expiryOf(issuedAt);
     const verifier = exchange.codeVerifier;
     const result = await this.store.exchangeCode({
@@ -207,6 +227,7 @@ export class TokenService {
   /** @internal When a token issued now expires, seconds since the epoch; `null`: never. */
   expiryOf(issuedAt: number): number | null {
     const ttl = this.options.accessTokenTtl;
-    return ttl === null ? null : issuedAt + ttl;
+    // Times are whole seconds: counting from the next one, a token never lives less than its TTL.
+    return ttl === null ? null : issuedAt + 1 + ttl;
   }
 }

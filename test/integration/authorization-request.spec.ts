@@ -559,16 +559,16 @@ describe('PendingAuthorization', () => {
     expect(await grants.getPendingAuthorization(pending.id)).toBeNull();
   });
 
-  describe('with authorizationCodeTtl: 1', () => {
+  describe('with pendingAuthorizationTtl: 1', () => {
     let shortFixture: OAuthistFixture;
 
     beforeEach(async () => {
-      shortFixture = await createOAuthistFixture({ authorizationCodeTtl: 1 });
+      shortFixture = await createOAuthistFixture({ pendingAuthorizationTtl: 1 });
     });
 
     afterEach(() => shortFixture.close());
 
-    it('expires with the code lifetime', async () => {
+    it('expires when the user takes longer than pendingAuthorizationTtl', async () => {
       const shortGrants = shortFixture.module.get(GrantService);
       const client = await shortFixture.module.get(ClientService).create({
         clientType: 'web',

@@ -32,14 +32,6 @@ end
 if client ~= ARGV[1] then
   return -2
 end
-if used then
-  local issued = tokenKeyPrefix .. used
-  if rcall('EXISTS', issued) == 1 then
-    rcall('SET', issued, '0', 'EX', ARGV[10])
-  end
-  rcall('SREM', grantSet, used)
-  return -7
-end
 if redirectGiven == '1' or ARGV[2] ~= '' then
   if ARGV[2] ~= redirectUri then
     return -3
@@ -58,6 +50,16 @@ if challenge then
   end
 elseif ARGV[4] ~= '' then
   return -6
+end
+-- Only a request that passed every check above may trigger the revocation: otherwise anyone who
+-- saw a used code in a URL could revoke a public client's token by naming its client_id.
+if used then
+  local issued = tokenKeyPrefix .. used
+  if rcall('EXISTS', issued) == 1 then
+    rcall('SET', issued, '0', 'EX', ARGV[10])
+  end
+  rcall('SREM', grantSet, used)
+  return -7
 end
 
 local keyTtl = tonumber(ARGV[8])

@@ -39,6 +39,9 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
+      // A refused probe's socket is closed already, yet ioredis would keep a timer to close it
+      // for the default 2 s, holding the test process open after a late restart.
+      disconnectTimeout: 20,
     });
     probe.on('error', () => undefined); // a refused connection before start-up is expected
     try {
@@ -54,9 +57,19 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`redis-server on port ${port} did not answer within 10 s`);
 }
 
-/** Starts redis-server with the extra arguments given (e.g. cluster settings). */
+/** Starts redis-server on a free port with the extra arguments given (e.g. cluster settings). */
 export async function startRedisServer(extraArgs: readonly string[] = []): Promise<ThrowawayRedis> {
-  const port = await freePort();
+  return startRedisServerOnPort(await freePort(), extraArgs);
+}
+
+/**
+ * Starts redis-server on `port`, e.g. the port of one just stopped, so that a client still
+ * configured for that address can find Redis again.
+ */
+export async function startRedisServerOnPort(
+  port: number,
+  extraArgs: readonly string[] = [],
+): Promise<ThrowawayRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'oauthist-redis-'));
   const child = spawn(
     'redis-server',
@@ -75,7 +88,13 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
     ],
     { stdio: 'ignore' },
   );
-  await waitForPing(port, child);
+  try {
+    await waitForPing(port, child);
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,

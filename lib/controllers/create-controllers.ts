@@ -1,18 +1,45 @@
 import type { Type } from '@nestjs/common';
+import { TokenLookupRequestDto } from '../dto/token-lookup-request.dto';
+import { TokenRequestDto } from '../dto/token-request.dto';
 import type { ResolvedRoutes } from '../http/resolved-routes';
 import { createAuthorizationController } from './authorization.controller';
-import { createIntrospectionController } from './introspection.controller';
+import { createFormEndpointController } from './form-endpoint.controller';
 import { createMetadataController } from './metadata.controller';
-import { createRevocationController } from './revocation.controller';
-import { createTokenController } from './token.controller';
 
 /** The controllers of the endpoints the routes keep; a route set to `false` gets none. */
 export function createControllers(routes: ResolvedRoutes): Type<unknown>[] {
   const factories: [string | false, (path: string) => Type<unknown>][] = [
     [routes.authorize, createAuthorizationController],
-    [routes.token, createTokenController],
-    [routes.revoke, createRevocationController],
-    [routes.introspect, createIntrospectionController],
+    [
+      routes.token,
+      (path) =>
+        createFormEndpointController(
+          'TokenController',
+          path,
+          TokenRequestDto,
+          (grants, parameters) => grants.tokenRequest(parameters),
+        ),
+    ],
+    [
+      routes.revoke,
+      (path) =>
+        createFormEndpointController(
+          'RevocationController',
+          path,
+          TokenLookupRequestDto,
+          (grants, parameters) => grants.revocationRequest(parameters),
+        ),
+    ],
+    [
+      routes.introspect,
+      (path) =>
+        createFormEndpointController(
+          'IntrospectionController',
+          path,
+          TokenLookupRequestDto,
+          (grants, parameters) => grants.introspectionRequest(parameters),
+        ),
+    ],
     [routes.metadata, createMetadataController],
   ];
   return factories.flatMap(([path, create]) => (path === false ? [] : [create(path)]));

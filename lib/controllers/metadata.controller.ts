@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Optional, Req, Type } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Optional, Req, Res, Type } from '@nestjs/common';
 import { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
 import type { HttpRequestLike } from '../grants/request-parameters';
 import {
@@ -8,6 +8,7 @@ import {
 import type { ResolvedRoutes } from '../http/resolved-routes';
 import { OAUTHIST_OPTIONS, OAUTHIST_ROUTES } from '../oauthist.constants';
 import type { ResolvedOptions } from '../options/resolved-options';
+import { HttpReply, setReplyHeader } from '../responses/http-reply';
 
 function issuerOf(request: HttpRequestLike & { protocol?: string }): string {
   const host = request.headers?.host;
@@ -24,11 +25,27 @@ export function createMetadataController(path: string): Type<unknown> {
       @Optional()
       @Inject(UserCredentialsVerifier)
       private readonly verifier: UserCredentialsVerifier | null,
-    ) {}
+    ) {
+      if (options.issuer === null) {
+        new Logger('oauthist').warn(
+          'the issuer option is unset: metadata takes it from the Host header; set it in production (RFC 8414 section 2)',
+        );
+      }
+    }
 
     @Get(path)
-    metadata(@Req() request: HttpRequestLike): AuthorizationServerMetadata {
-      const issuer = this.options.issuer ?? issuerOf(request);
+    metadata(
+      @Req() request: HttpRequestLike,
+      @Res({ passthrough: true }) reply: HttpReply,
+    ): AuthorizationServerMetadata {
+      const configured = this.options.issuer;
+      // Built from the Host header, the document must not be cached and served to others.
+      setReplyHeader(
+        reply,
+        'Cache-Control',
+        configured === null ? 'no-store' : 'public, max-age=3600',
+      );
+      const issuer = configured ?? issuerOf(request);
       return authorizationServerMetadata(issuer, this.routes, this.options, this.verifier !== null);
     }
   }

@@ -68,7 +68,7 @@ export class AuthorizationEndpoint {
 
   private errorPage(http: HttpRequestLike, error: OAuthError): OAuthResponse {
     const status = error.status >= 500 ? error.status : 400;
-    if (wantsJson(http)) return OAuthResponse.json(status, error.toJSON());
+    if (wantsJson(http)) return OAuthResponse.json(status, error.toJSON(), error.headers);
     const body = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Authorization request refused</title></head>
@@ -86,6 +86,7 @@ export class AuthorizationEndpoint {
         'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
         'X-Frame-Options': 'DENY',
         ...NO_STORE_HEADERS,
+        ...error.headers,
       },
       body,
     );

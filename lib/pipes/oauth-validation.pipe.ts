@@ -1,4 +1,4 @@
-import { Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { Injectable, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { OAuthError } from '../errors';
 
 function describe(error: ValidationError | undefined): string {
@@ -18,8 +18,10 @@ function describe(error: ValidationError | undefined): string {
  */
 @Injectable()
 export class OAuthValidationPipe extends ValidationPipe {
-  constructor() {
+  /** `dto`: the class to validate against when the parameter's own type does not say. */
+  constructor(dto?: Type<object>) {
     super({
+      expectedType: dto,
       whitelist: true,
       forbidUnknownValues: false,
       exceptionFactory: (errors) => new OAuthError('invalid_request', describe(errors[0])),

@@ -64,6 +64,11 @@ describe.each(ADAPTERS)('authorization server metadata (%s)', (adapter) => {
       });
     });
 
+    it('may be cached once the issuer is configured', async () => {
+      const response = await request(e2e.server).get(METADATA);
+      expect(response.headers['cache-control']).toBe('public, max-age=3600');
+    });
+
     it('ignores the Host header once the issuer is set (RFC 8414 §3.3)', async () => {
       const response = await request(e2e.server)
         .get(METADATA)
@@ -84,6 +89,12 @@ describe.each(ADAPTERS)('authorization server metadata (%s)', (adapter) => {
     function origin(): string {
       return `http://127.0.0.1:${(e2e.server.address() as AddressInfo).port}`;
     }
+
+    it('must not be cached when the issuer comes from the Host header, which anyone can forge', async () => {
+      const response = await request(e2e.server).get(METADATA).set('Host', 'evil.example');
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.body.issuer).toBe('http://evil.example');
+    });
 
     it('takes the issuer from the request and names only the endpoints served (RFC 8414 §2)', async () => {
       const metadata = await metadataOf(e2e);

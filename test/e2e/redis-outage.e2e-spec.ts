@@ -107,6 +107,7 @@ describe.each(ADAPTERS)('while Redis is unreachable (%s)', (adapter) => {
       description: UNAVAILABLE,
     });
     expect(elapsed).toBeLessThan(PROMPT_MS);
+    expect(page.headers['retry-after']).toBe('1');
 
     const json = await request(server)
       .get('/oauth/authorize')

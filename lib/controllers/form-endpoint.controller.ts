@@ -1,0 +1,50 @@
+import { Body, Controller, Post, Req, Res, Type, UseFilters, UseGuards } from '@nestjs/common';
+import { OAuthExceptionFilter } from '../filters/oauth-exception.filter';
+import { GrantService } from '../grants/grant.service';
+import { HttpRequestLike, RequestParameters } from '../grants/request-parameters';
+import { FormContentTypeGuard } from '../guards/form-content-type.guard';
+import { OAuthValidationPipe } from '../pipes/oauth-validation.pipe';
+import type { HttpReply } from '../responses/http-reply';
+import type { OAuthResponse } from '../responses/oauth-response';
+
+/** A loaded request of one of the form endpoints, ready to answer. */
+export interface FormEndpointRequest {
+  respond(): Promise<OAuthResponse>;
+}
+
+/** How an endpoint turns parameters into its request object. */
+export type FormEndpointRequestFactory = (
+  grants: GrantService,
+  parameters: RequestParameters,
+) => Promise<FormEndpointRequest>;
+
+/**
+ * A POST endpoint taking a form body: the token (RFC 6749 §3.2), revocation (RFC 7009) and
+ * introspection (RFC 7662) endpoints differ only in their body's DTO and their request object.
+ */
+export function createFormEndpointController(
+  name: string,
+  path: string,
+  dto: Type<object>,
+  open: FormEndpointRequestFactory,
+): Type<unknown> {
+  @Controller()
+  @UseFilters(OAuthExceptionFilter)
+  class FormEndpointController {
+    constructor(private readonly grants: GrantService) {}
+
+    @Post(path)
+    @UseGuards(FormContentTypeGuard)
+    async answer(
+      @Body(new OAuthValidationPipe(dto)) _body: object,
+      @Req() request: HttpRequestLike,
+      @Res() reply: HttpReply,
+    ): Promise<void> {
+      const endpointRequest = await open(this.grants, RequestParameters.fromRequest(request));
+      (await endpointRequest.respond()).writeTo(reply);
+    }
+  }
+  // Nest names routes and log lines after the class.
+  Object.defineProperty(FormEndpointController, 'name', { value: name });
+  return FormEndpointController;
+}

@@ -1,11 +1,36 @@
-/** @type {import('jest').Config} */
-module.exports = {
+// Two projects: every suite against a single redis-server, then the integration and end-to-end
+// suites again against a three-master Redis Cluster, so that a key layout or script that only
+// works on one server fails here. Each project starts its Redis only when it has tests to run
+// (`npx jest --selectProjects standalone` skips the cluster).
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 20000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    {
+      ...shared,
+      displayName: 'standalone',
+      roots: ['<rootDir>/test'],
+      setupFiles: ['<rootDir>/test/support/setup-standalone.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...shared,
+      displayName: 'cluster',
+      roots: ['<rootDir>/test/integration', '<rootDir>/test/e2e'],
+      // The sample-* suites spawn the sample and a browser against REDIS_URL; the sample on a
+      // cluster is covered by sample.e2e-spec.ts, which this project runs.
+      testPathIgnorePatterns: ['/node_modules/', '/sample-[^/]*\\.e2e-spec\\.ts$'],
+      setupFiles: ['<rootDir>/test/support/setup-cluster.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup-cluster.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown-cluster.ts',
+    },
+  ],
 };

@@ -32,6 +32,11 @@ export function validateRedirectUrl(url: unknown, clientType: ClientType): strin
   if (url.length > MAX_LENGTH) refuse(url.slice(0, 64), `is longer than ${MAX_LENGTH} characters`);
   // eslint-disable-next-line no-control-regex
   if (/[\s\x00-\x1f\x7f]/.test(url)) refuse(url, 'contains white space or control characters');
+  // A URI is ASCII (RFC 3986 §2): raw UTF-8 cannot travel in a Location header, where Node
+  // refuses it and the redirect fails with a 500 or, on Fastify, never answers.
+  if (/[^\x20-\x7e]/.test(url)) {
+    refuse(url, 'has characters outside ASCII: register its URI form, punycode and %-encoded');
+  }
   if (url.includes('#')) refuse(url, 'must not include a fragment (RFC 6749 §3.1.2)');
   let parsed: URL;
   try {

@@ -3,6 +3,7 @@ import { OAuthExceptionFilter } from '../filters/oauth-exception.filter';
 import { GrantService } from '../grants/grant.service';
 import { HttpRequestLike, RequestParameters } from '../grants/request-parameters';
 import { FormContentTypeGuard } from '../guards/form-content-type.guard';
+import { AnswersUnreadableBody } from '../http/unreadable-body';
 import { OAuthValidationPipe } from '../pipes/oauth-validation.pipe';
 import type { HttpReply } from '../responses/http-reply';
 import type { OAuthResponse } from '../responses/oauth-response';
@@ -35,6 +36,7 @@ export function createFormEndpointController(
 
     @Post(path)
     @UseGuards(FormContentTypeGuard)
+    @AnswersUnreadableBody((error) => error.toResponse())
     async answer(
       @Body(new OAuthValidationPipe(dto)) _body: object,
       @Req() request: HttpRequestLike,

@@ -4,9 +4,10 @@ import type { HttpReply } from '../responses/http-reply';
 
 /**
  * Renders what goes wrong at the token, revocation and introspection endpoints as RFC 6749
- * §5.2 JSON, never cached: an `OAuthError` as it is, an HTTP error of the framework (a body too
- * large) as `invalid_request` with its status, anything else as `server_error` (logged here,
- * with no detail sent to the client).
+ * §5.2 JSON, never cached: an `OAuthError` as it is, a 4xx HTTP error of the framework as
+ * `invalid_request` with its status, anything else as `server_error` (logged here, with no
+ * detail sent to the client). A body the parsers refuse fails before routing, where no
+ * controller's filter sees it: `UnreadableBodyAnswers` answers those.
  */
 @Catch()
 export class OAuthExceptionFilter implements ExceptionFilter {

@@ -1,6 +1,8 @@
 import type { ClientService } from '../clients/client.service';
 import { OAuthError } from '../errors';
 import type { OAuthClient } from '../interfaces';
+import type { AttemptLimiter } from '../throttling/attempt-limiter';
+import { clientSubject } from '../throttling/attempt-subject';
 import type { RequestParameters } from './request-parameters';
 
 /**
@@ -38,12 +40,36 @@ function basicCredentials(header: string, realm: string): [string, string] {
 }
 
 /**
+ * Checks a client's secret under the brute-force limit. The limit's check travels with the
+ * client lookup, and only a failure is counted, so a success costs no extra round trip. A burst
+ * of parallel guesses can all be checked before the first failure is counted; that is
+ * acceptable here, unlike for passwords, as the secrets are 256 random bits.
+ */
+async function authenticateWithSecret(
+  clients: ClientService,
+  limiter: AttemptLimiter,
+  id: string,
+  secret: string,
+  realm: string,
+): Promise<OAuthClient> {
+  const subject = clientSubject(id);
+  const [client] = await Promise.all([
+    clients.authenticate(id, secret),
+    limiter.assertAllowed(subject),
+  ]);
+  if (client !== null) return client;
+  await limiter.recordFailure(subject);
+  throw invalidClient(realm, 'client authentication failed');
+}
+
+/**
  * Authenticates the client of a token request (RFC 6749 §2.3): HTTP Basic, or `client_id` and
  * `client_secret` in the body, never both; a public client names itself with `client_id` alone.
  * `client` is `null` when the request names no client at all; `realm` goes in the Basic challenge.
  */
 export async function authenticateClient(
   clients: ClientService,
+  limiter: AttemptLimiter,
   parameters: RequestParameters,
   realm: string,
 ): Promise<{ client: OAuthClient | null; method: ClientAuthenticationMethod }> {
@@ -67,15 +93,13 @@ export async function authenticateClient(
         'client_id differs from the client of the Authorization header',
       );
     }
-    const client = await clients.authenticate(id, secret);
-    if (client === null) throw invalidClient(realm, 'client authentication failed');
+    const client = await authenticateWithSecret(clients, limiter, id, secret, realm);
     return { client, method: 'client_secret_basic' };
   }
   if (bodySecret !== undefined) {
     if (bodyId === undefined)
       throw new OAuthError('invalid_request', 'client_secret was sent without client_id');
-    const client = await clients.authenticate(bodyId, bodySecret);
-    if (client === null) throw invalidClient(realm, 'client authentication failed');
+    const client = await authenticateWithSecret(clients, limiter, bodyId, bodySecret, realm);
     return { client, method: 'client_secret_post' };
   }
   if (bodyId !== undefined) {

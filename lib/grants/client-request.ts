@@ -76,6 +76,7 @@ export abstract class ClientRequest {
   protected async authenticate(): Promise<OAuthClient | null> {
     const { client, method } = await authenticateClient(
       this.context.clients,
+      this.context.limiter,
       this.parameters,
       this.context.options.realm,
     );

@@ -5,6 +5,7 @@ import { sha256 } from '../crypto/sha256';
 import { OAUTHIST_OPTIONS } from '../oauthist.constants';
 import type { ResolvedOptions } from '../options/resolved-options';
 import { GrantStore } from '../redis/grant-store';
+import { AttemptLimiter } from '../throttling/attempt-limiter';
 import { IntrospectionRequest } from './introspection-request';
 import { RevocationRequest } from './revocation-request';
 import { TokenService } from '../tokens/token.service';
@@ -53,8 +54,9 @@ export class GrantService {
     tokens: TokenService,
     @Inject(OAUTHIST_OPTIONS) options: ResolvedOptions,
     @Optional() @Inject(UserCredentialsVerifier) verifier: UserCredentialsVerifier | null,
+    limiter: AttemptLimiter,
   ) {
-    this.context = { clients, store, tokens, options, verifier: verifier ?? null };
+    this.context = { clients, store, tokens, options, verifier: verifier ?? null, limiter };
   }
 
   /** An authorization code request (RFC 6749 §4.1.1), loaded. */

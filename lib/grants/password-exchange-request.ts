@@ -1,4 +1,5 @@
 import { OAuthError } from '../errors';
+import { usernameSubject } from '../throttling/attempt-subject';
 import type { IssuedAccessToken } from '../tokens/issued-access-token';
 import { invalidClient } from './client-authentication';
 import { storedExtras } from './extras';
@@ -45,20 +46,30 @@ export class PasswordExchangeRequest extends TokenRequest {
     const password = this.parameters.get('password');
     if (username === undefined) throw new OAuthError('invalid_request', 'username is missing');
     if (password === undefined) throw new OAuthError('invalid_request', 'password is missing');
-    const client = await this.authenticate();
-    if (client === null && (this.flags.clientRequired || this.flags.clientSecretRequired)) {
-      throw invalidClient(this.context.options.realm, 'client authentication is required');
+    // Counted alongside the client's authentication, so that it adds no round trip of its own.
+    const attempt = this.context.limiter.begin(usernameSubject(username));
+    try {
+      const client = await this.authenticate();
+      if (client === null && (this.flags.clientRequired || this.flags.clientSecretRequired)) {
+        throw invalidClient(this.context.options.realm, 'client authentication is required');
+      }
+      if (client !== null && !client.isConfidential && this.flags.clientSecretRequired) {
+        throw new OAuthError(
+          'unauthorized_client',
+          'only confidential clients may use the password grant',
+        );
+      }
+      this.readScope();
+      await attempt.admitted();
+      const extras = await verifier.verify(username, password);
+      if (extras === null) {
+        attempt.fail();
+        throw new OAuthError('invalid_grant', 'the username or password is wrong');
+      }
+      this.extras = storedExtras(extras);
+    } finally {
+      attempt.end();
     }
-    if (client !== null && !client.isConfidential && this.flags.clientSecretRequired) {
-      throw new OAuthError(
-        'unauthorized_client',
-        'only confidential clients may use the password grant',
-      );
-    }
-    this.readScope();
-    const extras = await verifier.verify(username, password);
-    if (extras === null) throw new OAuthError('invalid_grant', 'the username or password is wrong');
-    this.extras = storedExtras(extras);
   }
 
   protected issue(): Promise<IssuedAccessToken> {

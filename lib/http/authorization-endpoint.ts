@@ -29,6 +29,37 @@ function wantsJson(request: HttpRequestLike): boolean {
 }
 
 /**
+ * The answer to a broken authorization request, which must not be redirected (RFC 6749
+ * §4.1.2.1): an HTML page that no page may frame (RFC 6749 §10.13), or JSON to a client asking
+ * for it; never cached.
+ */
+export function authorizationErrorPage(http: HttpRequestLike, error: OAuthError): OAuthResponse {
+  const status = error.status >= 500 ? error.status : 400;
+  if (wantsJson(http)) return OAuthResponse.json(status, error.toJSON(), error.headers);
+  const body = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Authorization request refused</title></head>
+<body>
+<h1>This authorization request cannot be completed</h1>
+<p>${escapeHtml(error.description)}</p>
+<p>Error: <code>${escapeHtml(error.error)}</code></p>
+</body>
+</html>
+`;
+  return new OAuthResponse(
+    status,
+    {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+      'X-Frame-Options': 'DENY',
+      ...NO_STORE_HEADERS,
+      ...error.headers,
+    },
+    body,
+  );
+}
+
+/**
  * The authorization endpoint (RFC 6749 §3.1): the library owns the protocol, the application
  * owns sign-in and consent. A broken request gets an error page and is never redirected; an
  * invalid one is redirected with `error`; a good one is saved as a pending request and the user
@@ -47,10 +78,10 @@ export class AuthorizationEndpoint {
       request = await this.grants.authorizationRequest(RequestParameters.fromRequest(http));
     } catch (error) {
       // The client and its redirection URI could not be checked: no redirect is safe.
-      if (error instanceof StorageUnavailableError) return this.errorPage(http, error);
+      if (error instanceof StorageUnavailableError) return authorizationErrorPage(http, error);
       throw error;
     }
-    if (request.isBroken()) return this.errorPage(http, request.error as OAuthError);
+    if (request.isBroken()) return authorizationErrorPage(http, request.error as OAuthError);
     if (request.isInvalid()) return OAuthResponse.redirect(await request.getRedirect());
     try {
       const pending = await request.savePending();
@@ -64,31 +95,5 @@ export class AuthorizationEndpoint {
   private consentLocation(requestId: string): string {
     const { consentUrl } = this.options;
     return `${consentUrl}${consentUrl.includes('?') ? '&' : '?'}request_id=${encodeURIComponent(requestId)}`;
-  }
-
-  private errorPage(http: HttpRequestLike, error: OAuthError): OAuthResponse {
-    const status = error.status >= 500 ? error.status : 400;
-    if (wantsJson(http)) return OAuthResponse.json(status, error.toJSON(), error.headers);
-    const body = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Authorization request refused</title></head>
-<body>
-<h1>This authorization request cannot be completed</h1>
-<p>${escapeHtml(error.description)}</p>
-<p>Error: <code>${escapeHtml(error.error)}</code></p>
-</body>
-</html>
-`;
-    return new OAuthResponse(
-      status,
-      {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-        'X-Frame-Options': 'DENY',
-        ...NO_STORE_HEADERS,
-        ...error.headers,
-      },
-      body,
-    );
   }
 }

@@ -1,20 +1,57 @@
-import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
 
 /**
- * Where oauthist keeps its data: an ioredis `Redis` or `Cluster` you created (oauthist never
- * closes it), or `RedisOptions` / a `redis://` URL (oauthist opens the connection and closes it
- * on application shutdown).
+ * One node of a Redis Cluster.
  * @publicApi
  */
-export type OAuthistRedisOption = Redis | Cluster | RedisOptions | string;
+export interface OAuthistClusterNode {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * A Redis Cluster for oauthist to connect to and close on application shutdown.
+ *
+ * @example
+ * ```ts
+ * OAuthistModule.forRoot({
+ *   redis: { clusterNodes: [{ host: '10.0.0.1', port: 6379 }, { host: '10.0.0.2', port: 6379 }] },
+ * });
+ * ```
+ * @publicApi
+ */
+export interface OAuthistRedisClusterOptions {
+  /**
+   * Nodes to start from; one reachable master or replica is enough, as ioredis learns the rest
+   * of the cluster from it. Listing more keeps start-up working while one of them is down.
+   */
+  readonly clusterNodes: readonly OAuthistClusterNode[];
+  /**
+   * Passed to the ioredis `Cluster`. Its `redisOptions` (the options of each node's connection)
+   * default to oauthist's `commandTimeout` and `maxRetriesPerRequest: 1`; what you set wins.
+   */
+  readonly clusterOptions?: ClusterOptions;
+}
+
+/**
+ * Where oauthist keeps its data: an ioredis `Redis` or `Cluster` you created (oauthist never
+ * closes it), or `RedisOptions`, a `redis://` URL or `{ clusterNodes }` (oauthist opens the
+ * connection and closes it on application shutdown).
+ * @publicApi
+ */
+export type OAuthistRedisOption =
+  Redis | Cluster | RedisOptions | OAuthistRedisClusterOptions | string;
 
 /**
  * Options of `OAuthistModule.forRoot()` / `forRootAsync()`.
  * @publicApi
  */
 export interface OAuthistModuleOptions {
-  /** The Redis that holds clients, codes and tokens. */
+  /**
+   * The Redis that holds clients, codes and tokens: a URL, `RedisOptions`, `{ clusterNodes }`
+   * for a Redis Cluster, or an ioredis `Redis` / `Cluster` instance.
+   */
   redis: OAuthistRedisOption;
   /** Prefix of every Redis key oauthist writes. Default `'oauthist'`; may not contain `{` or `}`. */
   prefix?: string;
@@ -70,6 +107,23 @@ export interface OAuthistModuleOptions {
    * you pass in. Default 2000.
    */
   commandTimeout?: number;
+  /**
+   * Brute-force protection (RFC 6749 §10.10): failed client authentications per client id and
+   * failed password grants per username are counted over a sliding window, and past the limit
+   * the endpoints answer 429 with `Retry-After`. On by default; `false` turns it off.
+   */
+  bruteForce?: OAuthistBruteForceOptions | false;
+}
+
+/**
+ * Limits of the brute-force protection, shared by every app instance on the same prefix.
+ * @publicApi
+ */
+export interface OAuthistBruteForceOptions {
+  /** Failed attempts a client id, or a username, may make within the window. Default 10. */
+  maxFailures?: number;
+  /** The sliding window, in seconds. Default 300. */
+  windowSeconds?: number;
 }
 
 /**

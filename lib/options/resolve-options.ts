@@ -1,6 +1,8 @@
+import { Cluster, Redis } from 'ioredis';
 import type { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
 import { OAuthistConfigurationError } from '../errors';
-import type { OAuthistModuleOptions } from '../interfaces';
+import type { OAuthistModuleOptions, OAuthistRedisClusterOptions } from '../interfaces';
+import { resolveBruteForce } from '../throttling/brute-force-limits';
 import type { ResolvedOptions } from './resolved-options';
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) */
@@ -17,7 +19,61 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
   return value;
 }
 
+const CLUSTER_KEYS = new Set(['clusterNodes', 'clusterOptions']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function resolveCluster(value: Record<string, unknown>): OAuthistRedisClusterOptions {
+  // A misspelt key next to clusterNodes would otherwise be dropped without a word.
+  for (const key of Object.keys(value)) {
+    if (!CLUSTER_KEYS.has(key)) {
+      throw new OAuthistConfigurationError(
+        `redis.${key}`,
+        'unknown key beside clusterNodes (expected clusterNodes and clusterOptions only)',
+      );
+    }
+  }
+  const nodes = value.clusterNodes;
+  if (!Array.isArray(nodes) || nodes.length === 0) {
+    throw new OAuthistConfigurationError(
+      'redis.clusterNodes',
+      'expected a non-empty array of { host, port }',
+    );
+  }
+  nodes.forEach((node: unknown, i) => {
+    const { host, port } = (isPlainObject(node) ? node : {}) as Record<string, unknown>;
+    if (
+      typeof host !== 'string' ||
+      host.length === 0 ||
+      typeof port !== 'number' ||
+      !Number.isInteger(port) ||
+      port < 1 ||
+      port > 65535
+    ) {
+      throw new OAuthistConfigurationError(
+        'redis.clusterNodes',
+        `entry ${i} must be { host: string, port: 1..65535 }, got ${JSON.stringify(node)}`,
+      );
+    }
+  });
+  if (value.clusterOptions !== undefined && !isPlainObject(value.clusterOptions)) {
+    throw new OAuthistConfigurationError(
+      'redis.clusterOptions',
+      'expected an object of ioredis ClusterOptions',
+    );
+  }
+  return value as unknown as OAuthistRedisClusterOptions;
+}
+
 function resolveRedis(value: unknown): OAuthistModuleOptions['redis'] {
+  if (value instanceof Redis || value instanceof Cluster) return value;
+  if (value !== null && typeof value === 'object' && 'clusterNodes' in value) {
+    return resolveCluster(value as Record<string, unknown>);
+  }
   if (typeof value === 'string') {
     if (!/^(rediss?:\/\/|\/)/.test(value)) {
       throw new OAuthistConfigurationError(
@@ -30,7 +86,7 @@ function resolveRedis(value: unknown): OAuthistModuleOptions['redis'] {
   if (value !== null && typeof value === 'object') return value as OAuthistModuleOptions['redis'];
   throw new OAuthistConfigurationError(
     'redis',
-    'expected an ioredis Redis or Cluster, RedisOptions or a URL',
+    'expected an ioredis Redis or Cluster, RedisOptions, { clusterNodes } or a URL',
   );
 }
 
@@ -158,5 +214,6 @@ export function resolveOptions(options: OAuthistModuleOptions | undefined): Reso
     bearerTokenInQuery: flag('bearerTokenInQuery', options.bearerTokenInQuery),
     realm: realm(options.realm),
     commandTimeout: positiveInteger('commandTimeout', options.commandTimeout, 2000),
+    bruteForce: resolveBruteForce(options.bruteForce),
   };
 }

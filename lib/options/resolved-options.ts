@@ -1,5 +1,6 @@
 import type { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
 import type { OAuthistRedisOption } from '../interfaces';
+import type { BruteForceLimits } from '../throttling/brute-force-limits';
 
 /** The module options after validation, with every default filled in. */
 export interface ResolvedOptions {
@@ -21,4 +22,6 @@ export interface ResolvedOptions {
   readonly bearerTokenInQuery: boolean;
   readonly realm: string;
   readonly commandTimeout: number;
+  /** `null`: brute-force protection is off. */
+  readonly bruteForce: BruteForceLimits | null;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientType } from '../clients/client-type';
 import { RedisConnection } from './redis-connection';
-import { storageCall } from './storage-call';
+import { storageCall, storageReplies } from './storage-call';
 
 /** A client as it is stored: the public fields plus the hash of its secret. */
 export interface ClientRecord {
@@ -96,10 +96,9 @@ export class ClientStore {
     if (ids.length === 0) return [];
     const pipeline = this.redis.client.pipeline();
     for (const id of ids) pipeline.hgetall(this.redis.keys.client(id));
-    const replies = (await storageCall(pipeline.exec())) ?? [];
+    const replies = storageReplies(await storageCall(pipeline.exec()));
     const records: ClientRecord[] = [];
-    replies.forEach(([error, hash], i) => {
-      if (error) throw error;
+    replies.forEach((hash, i) => {
       const record = parseRecord(ids[i], hash as Record<string, string>);
       if (record) records.push(record);
     });

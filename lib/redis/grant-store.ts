@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { RedisConnection } from './redis-connection';
-import { storageCall } from './storage-call';
+import { storageCall, storageReplies } from './storage-call';
 import { secondsNow, TOKEN_TAIL, tokenHead } from './token-record';
 
 /** What is stored for an authorization code (never the code itself). */
@@ -111,7 +111,7 @@ export class GrantStore {
       storageCall(transaction.exec()),
       this.recordGrant(code.clientId, grantId),
     ]);
-    for (const [error] of replies ?? []) if (error) throw error;
+    storageReplies(replies);
   }
 
   /**

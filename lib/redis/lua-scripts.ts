@@ -20,6 +20,7 @@ export const LUA_SCRIPTS = {
   exchangeCode: read('exchangeCode'),
   revokeToken: read('revokeToken'),
   revokeGrant: read('revokeGrant'),
+  limitAttempts: read('limitAttempts'),
 } as const;
 
 /** The name of one of oauthist's Lua scripts. */

@@ -1,8 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Cluster, Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
+import type { OAuthistRedisClusterOptions, OAuthistRedisOption } from '../interfaces';
 import { OAUTHIST_OPTIONS } from '../oauthist.constants';
 import type { ResolvedOptions } from '../options/resolved-options';
+import { BoundedCluster } from './bounded-cluster';
 import { LUA_SCRIPTS, LuaScriptName } from './lua-scripts';
 import { RedisKeys } from './redis-keys';
 
@@ -16,6 +18,10 @@ type ScriptCommand = (
 
 function isRedisClient(value: unknown): value is RedisClient {
   return value instanceof Redis || value instanceof Cluster;
+}
+
+function isClusterOption(value: OAuthistRedisOption): value is OAuthistRedisClusterOptions {
+  return typeof value === 'object' && 'clusterNodes' in value;
 }
 
 function commandName(script: LuaScriptName): string {
@@ -44,7 +50,16 @@ export class RedisConnection implements OnApplicationShutdown {
         commandTimeout: options.commandTimeout,
         maxRetriesPerRequest: 1,
       };
-      if (typeof redis === 'string') {
+      if (isClusterOption(redis)) {
+        const { clusterNodes, clusterOptions } = redis;
+        this.client = new BoundedCluster(
+          clusterNodes.map(({ host, port }) => ({ host, port })),
+          {
+            ...clusterOptions,
+            redisOptions: { ...bounded, ...clusterOptions?.redisOptions },
+          },
+        );
+      } else if (typeof redis === 'string') {
         this.client = redis.startsWith('/')
           ? new Redis({ ...bounded, path: redis })
           : new Redis(redis, bounded);

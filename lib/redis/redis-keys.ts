@@ -83,6 +83,14 @@ export class RedisKeys {
     return `${this.prefix}:pending:${idHash}`;
   }
 
+  /**
+   * Sorted set: the recent counted attempts of one client id or username (brute-force
+   * protection). Each subject has a tag of its own, so an attack on one name loads one slot.
+   */
+  attempts(subject: 'client' | 'username', id: string): string {
+    return `${this.prefix}:{${subject}:${keySegment(id)}}:attempts`;
+  }
+
   /** Every key of this prefix, for tests and tools that need to find them; never on a request path. */
   pattern(): string {
     return `${this.prefix}:*`;

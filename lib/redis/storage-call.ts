@@ -18,3 +18,14 @@ function classify(cause: unknown): never {
 export function storageCall<T>(operation: Promise<T>): Promise<T> {
   return operation.catch(classify);
 }
+
+/**
+ * The replies of a pipeline or MULTI. Its commands fail one by one (a timeout, a failover), and
+ * the first failure is reported as `storageCall` reports a failed command.
+ */
+export function storageReplies(replies: [Error | null, unknown][] | null): unknown[] {
+  return (replies ?? []).map(([error, reply]) => {
+    if (error) classify(error);
+    return reply;
+  });
+}

@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { Browser, BrowserContext, chromium, Page, Response } from 'playwright-core';
 import { ClientService, OAuthClient } from '../../lib';
 import { createSampleApp } from '../../sample/sample-app';
 import { readSampleConfig, SampleConfig } from '../../sample/sample-config';
 import { pkcePair } from '../support/pkce';
 import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from '../support/test-redis';
+import type { TestRedis } from '../support/test-redis';
 
 // Debian's Chromium, which CI installs with apt-get (.ci/run): a browser that is missing must
 // fail the run, or the real sign-in and consent pages would silently go untested.
@@ -51,7 +51,7 @@ describe('sample sign-in and consent pages in Chromium', () => {
   let context: BrowserContext | undefined;
   let page: Page;
   let app: INestApplication | undefined;
-  let redis: Redis;
+  let redis: TestRedis;
   let callback: { server: Server; hits: Record<string, string>[] } | undefined;
   let config: SampleConfig;
   let base: string;

@@ -2,34 +2,53 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import request from 'supertest';
 import { ClientService } from '../../lib';
 import { createSampleApp } from '../../sample/sample-app';
 import { RedisServerMissingError, startEmbeddedRedis } from '../../sample/embedded-redis';
 import { readSampleConfig } from '../../sample/sample-config';
-import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from '../support/test-redis';
+import { connectSampleRedis, SampleRedis } from '../../sample/sample-redis';
+import {
+  connectTestRedis,
+  deleteKeys,
+  listKeys,
+  sampleRedisEnv,
+  testPrefix,
+  testTopology,
+} from '../support/test-redis';
+import type { TestRedis } from '../support/test-redis';
 
-describe('sample app', () => {
+// Started as main.ts starts it: on the cluster run through REDIS_CLUSTER_NODES, otherwise
+// through REDIS_URL.
+describe(`sample app (${testTopology() === 'cluster' ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL'})`, () => {
   let app: INestApplication;
-  let redis: Redis;
+  let sampleRedis: SampleRedis;
+  let redis: TestRedis;
   const prefix = testPrefix();
 
   beforeAll(async () => {
     redis = connectTestRedis();
     const config = readSampleConfig({
-      REDIS_URL: testRedisUrl(),
+      ...sampleRedisEnv(),
       OAUTHIST_PREFIX: prefix,
       PORT: '0',
+      SAMPLE_USERS: 'carol:secret',
     });
-    app = await createSampleApp(config, redis, false);
+    sampleRedis = await connectSampleRedis(config);
+    app = await createSampleApp(config, sampleRedis.client, false);
     await app.listen(0, '127.0.0.1');
   });
 
   afterAll(async () => {
     await app.close();
+    await sampleRedis.close();
     await deleteKeys(redis, prefix);
     redis.disconnect();
+  });
+
+  it('connects to the Redis its settings name', () => {
+    expect(sampleRedis.client).toBeInstanceOf(testTopology() === 'cluster' ? Cluster : Redis);
   });
 
   it('serves its home page over HTTP with oauthist imported', async () => {
@@ -43,10 +62,29 @@ describe('sample app', () => {
       clientType: 'web',
       redirectUrls: ['https://client.example/cb'],
     });
-    const keys = await redis.keys(`${prefix}:*`);
+    const keys = await listKeys(redis, `${prefix}:*`);
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.every((key) => key.startsWith(`${prefix}:`))).toBe(true);
     expect(await app.get(ClientService).get(client.id)).not.toBeNull();
+  });
+
+  it('keeps its sessions in Redis under the prefix, and replaces one on sign-in', async () => {
+    const sessions = (): Promise<string[]> => listKeys(redis, `${prefix}:sample:session:*`);
+    const before = await sessions();
+    const agent = request.agent(app.getHttpServer());
+    const form = await agent.get('/login').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
+    expect(csrf).toBeDefined();
+    const anonymous = (await sessions()).filter((key) => !before.includes(key));
+    expect(anonymous).toHaveLength(1);
+    await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrf, username: 'carol', password: 'secret', return_to: '/' })
+      .expect(303);
+    const signedIn = (await sessions()).filter((key) => !before.includes(key));
+    expect(signedIn).toHaveLength(1);
+    expect(signedIn).not.toEqual(anonymous);
   });
 });
 

@@ -1,13 +1,24 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import {
   ClientService,
   OAuthistConfigurationError,
   OAuthistModule,
   OAuthistModuleOptions,
 } from '../../lib';
-import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from '../support/test-redis';
+import { RedisConnection } from '../../lib/redis/redis-connection';
+import { sleep } from '../support/grants';
+import {
+  connectTestRedis,
+  deleteKeys,
+  testClusterNodes,
+  testPrefix,
+  testRedisOption,
+  testRedisUrl,
+  testTopology,
+} from '../support/test-redis';
+import type { TestRedis } from '../support/test-redis';
 
 @Injectable()
 class OAuthistConfig {
@@ -21,7 +32,7 @@ class OAuthistConfig {
 class ConfigModule {}
 
 describe('OAuthistModule', () => {
-  let redis: Redis;
+  let redis: TestRedis;
   const prefixes: string[] = [];
 
   beforeAll(() => {
@@ -47,17 +58,30 @@ describe('OAuthistModule', () => {
     await module.close();
   }
 
-  const connections: [string, () => OAuthistModuleOptions['redis']][] = [
-    ['a URL', () => testRedisUrl()],
-    ['an ioredis instance', () => redis],
-    [
-      'RedisOptions',
-      () => ({
-        host: new URL(testRedisUrl()).hostname,
-        port: Number(new URL(testRedisUrl()).port),
-      }),
-    ],
-  ];
+  const connections: [string, () => OAuthistModuleOptions['redis']][] =
+    testTopology() === 'cluster'
+      ? [
+          ['clusterNodes', () => ({ clusterNodes: testClusterNodes() })],
+          ['an ioredis Cluster instance', () => redis],
+          [
+            'clusterNodes and clusterOptions',
+            () => ({
+              clusterNodes: testClusterNodes().slice(0, 1),
+              clusterOptions: { scaleReads: 'master', redisOptions: { connectTimeout: 5000 } },
+            }),
+          ],
+        ]
+      : [
+          ['a URL', () => testRedisUrl()],
+          ['an ioredis instance', () => redis],
+          [
+            'RedisOptions',
+            () => ({
+              host: new URL(testRedisUrl()).hostname,
+              port: Number(new URL(testRedisUrl()).port),
+            }),
+          ],
+        ];
 
   it.each(connections)('forRoot works with %s', async (_, connection) => {
     const prefix = testPrefix();
@@ -89,7 +113,7 @@ describe('OAuthistModule', () => {
     @Injectable()
     class Factory {
       create(): OAuthistModuleOptions {
-        return { redis: testRedisUrl(), prefix };
+        return { redis: testRedisOption(), prefix };
       }
     }
     await roundTrip([OAuthistModule.forRootAsync({ useClass: Factory })]);
@@ -109,6 +133,38 @@ describe('OAuthistModule', () => {
     } finally {
       given.disconnect();
     }
+
+    const owning = await Test.createTestingModule({
+      imports: [OAuthistModule.forRoot({ redis: testRedisOption(), prefix: testPrefix() })],
+    }).compile();
+    await owning.init();
+    const opened = owning.get(RedisConnection).client;
+    expect(opened).toBeInstanceOf(testTopology() === 'cluster' ? Cluster : Redis);
+    await owning.close();
+    // quit() resolves on the server's OK; the status turns 'end' once the socket has closed.
+    for (let i = 0; i < 100 && opened.status !== 'end'; i++) await sleep(20);
+    expect(opened.status).toBe('end');
+  });
+
+  it('bounds the commands of a connection it opens by commandTimeout', async () => {
+    const module = await Test.createTestingModule({
+      imports: [
+        OAuthistModule.forRoot({
+          redis: testRedisOption(),
+          prefix: testPrefix(),
+          commandTimeout: 1234,
+        }),
+      ],
+    }).compile();
+    await module.init();
+    try {
+      const opened = module.get(RedisConnection).client;
+      const options =
+        opened instanceof Cluster ? (opened.options.redisOptions ?? {}) : opened.options;
+      expect(options).toMatchObject({ commandTimeout: 1234, maxRetriesPerRequest: 1 });
+    } finally {
+      await module.close();
+    }
   });
 
   it('is global when isGlobal is set', async () => {
@@ -121,7 +177,7 @@ describe('OAuthistModule', () => {
     const prefix = testPrefix();
     const module = await Test.createTestingModule({
       imports: [
-        OAuthistModule.forRoot({ redis: testRedisUrl(), prefix, isGlobal: true }),
+        OAuthistModule.forRoot({ redis: testRedisOption(), prefix, isGlobal: true }),
         FeatureModule,
       ],
     }).compile();
@@ -131,12 +187,12 @@ describe('OAuthistModule', () => {
 
   it('fails start-up naming a bad option', async () => {
     const compiling = Test.createTestingModule({
-      imports: [OAuthistModule.forRoot({ redis: testRedisUrl(), authorizationCodeTtl: -5 })],
+      imports: [OAuthistModule.forRoot({ redis: testRedisOption(), authorizationCodeTtl: -5 })],
     }).compile();
     await expect(compiling).rejects.toThrow(OAuthistConfigurationError);
     await expect(
       Test.createTestingModule({
-        imports: [OAuthistModule.forRoot({ redis: testRedisUrl(), authorizationCodeTtl: -5 })],
+        imports: [OAuthistModule.forRoot({ redis: testRedisOption(), authorizationCodeTtl: -5 })],
       }).compile(),
     ).rejects.toThrow(/"authorizationCodeTtl"/);
   });
@@ -146,7 +202,7 @@ describe('OAuthistModule', () => {
       Test.createTestingModule({
         imports: [
           OAuthistModule.forRootAsync({
-            useFactory: () => ({ redis: testRedisUrl(), prefix: '{x}' }),
+            useFactory: () => ({ redis: testRedisOption(), prefix: '{x}' }),
           }),
         ],
       }).compile(),

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import type { Redis } from 'ioredis';
 import {
   AttributeValue,
   ClientService,
@@ -13,7 +12,8 @@ import {
 } from '../../lib';
 import { errorOf } from '../support/grants';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
-import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from '../support/test-redis';
+import { connectTestRedis, deleteKeys, testPrefix, testRedisOption } from '../support/test-redis';
+import type { TestRedis } from '../support/test-redis';
 
 /** Knows one user, and remembers every check it was asked to make. */
 class RecordingVerifier implements UserCredentialsVerifier {
@@ -204,7 +204,7 @@ describe('resource owner password credentials grant (RFC 6749 §4.3)', () => {
   });
 
   describe('replacing the verifier through Nest DI', () => {
-    let redis: Redis;
+    let redis: TestRedis;
     let prefix: string;
     let module: TestingModule | undefined;
 
@@ -236,7 +236,7 @@ describe('resource owner password credentials grant (RFC 6749 §4.3)', () => {
       module = await Test.createTestingModule({
         imports: [
           OAuthistModule.forRoot({
-            redis: testRedisUrl(),
+            redis: testRedisOption(),
             prefix,
             extraProviders: [{ provide: UserCredentialsVerifier, useClass: DiVerifier }],
           }),
@@ -254,7 +254,7 @@ describe('resource owner password credentials grant (RFC 6749 §4.3)', () => {
       module = await Test.createTestingModule({
         imports: [
           OAuthistModule.forRoot({
-            redis: testRedisUrl(),
+            redis: testRedisOption(),
             prefix,
             passwordVerifier: new RecordingVerifier(),
             extraProviders: [{ provide: UserCredentialsVerifier, useClass: DiVerifier }],
@@ -269,7 +269,7 @@ describe('resource owner password credentials grant (RFC 6749 §4.3)', () => {
     it('Test.createTestingModule(...).overrideProvider(UserCredentialsVerifier).useValue(...)', async () => {
       const calls: string[] = [];
       module = await Test.createTestingModule({
-        imports: [OAuthistModule.forRoot({ redis: testRedisUrl(), prefix })],
+        imports: [OAuthistModule.forRoot({ redis: testRedisOption(), prefix })],
       })
         .overrideProvider(UserCredentialsVerifier)
         .useValue({

@@ -2,6 +2,7 @@ import { ClientService, GrantService, RegisteredClient, TokenService } from '../
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
 import { pkcePair, queryOf } from '../support/pkce';
 import { sleep } from '../support/grants';
+import { listKeys } from '../support/test-redis';
 
 describe('revocation at the edges', () => {
   let fixture: OAuthistFixture;
@@ -101,7 +102,7 @@ describe('bounded pending requests', () => {
 
   it('keeps a pending request for pendingAuthorizationTtl (600 s by default)', async () => {
     const pending = await (await grants.codeRequest({ client_id: clientId })).saveCode();
-    const keys = await fixture.redis.keys(`${fixture.prefix}:pending:*`);
+    const keys = await listKeys(fixture.redis, `${fixture.prefix}:pending:*`);
     expect(keys).toHaveLength(1);
     const ttl = await fixture.redis.ttl(keys[0]);
     expect(ttl).toBeGreaterThan(590);

@@ -1,15 +1,14 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { ClientService } from '../../lib';
 import type { OAuthistModuleOptions, OAuthistRoutes, RegisteredClient } from '../../lib';
 import { Adapter, createHttpApp } from '../fixtures/http-app';
 import { basic } from './grants';
 import { expectTokenSuccess, headerOf } from './rfc-assertions';
-import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from './test-redis';
+import { connectTestRedis, deleteKeys, testPrefix, testRedisOption } from './test-redis';
 
-/** An app of the HTTP fixture on the test Redis, under a key prefix of its own. */
+/** An app of the HTTP fixture on the test Redis (or cluster), under a key prefix of its own. */
 export interface E2eApp {
   readonly app: INestApplication;
   readonly server: Server;
@@ -25,7 +24,11 @@ export async function startE2eApp(
   routes?: OAuthistRoutes,
 ): Promise<E2eApp> {
   const prefix = testPrefix();
-  const app = await createHttpApp(adapter, { ...options, redis: testRedisUrl(), prefix }, routes);
+  const app = await createHttpApp(
+    adapter,
+    { ...options, redis: testRedisOption(), prefix },
+    routes,
+  );
   return {
     app,
     server: app.getHttpServer() as Server,
@@ -33,7 +36,7 @@ export async function startE2eApp(
     clients: app.get(ClientService),
     close: async () => {
       await app.close();
-      const redis: Redis = connectTestRedis();
+      const redis = connectTestRedis();
       try {
         await deleteKeys(redis, prefix);
       } finally {

@@ -1,14 +1,14 @@
 import { Test, TestingModule } from '@nestjs/testing';
-import type { Redis } from 'ioredis';
 import { OAuthistModule, OAuthistModuleOptions } from '../../lib';
-import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from './test-redis';
+import { connectTestRedis, deleteKeys, testPrefix, testRedisOption } from './test-redis';
+import type { TestRedis } from './test-redis';
 
-/** A module compiled against the test Redis under a prefix of its own. */
+/** A module compiled against the test Redis (or cluster) under a prefix of its own. */
 export interface OAuthistFixture {
   readonly module: TestingModule;
   readonly prefix: string;
-  /** A separate connection for looking at what oauthist wrote. */
-  readonly redis: Redis;
+  /** A separate connection for looking at what oauthist wrote (a `Cluster` on the cluster). */
+  readonly redis: TestRedis;
   /** Deletes the fixture's keys and closes everything it opened. */
   close(): Promise<void>;
 }
@@ -18,7 +18,7 @@ export async function createOAuthistFixture(
 ): Promise<OAuthistFixture> {
   const prefix = testPrefix();
   const module = await Test.createTestingModule({
-    imports: [OAuthistModule.forRoot({ redis: testRedisUrl(), prefix, ...options })],
+    imports: [OAuthistModule.forRoot({ redis: testRedisOption(), prefix, ...options })],
   }).compile();
   await module.init();
   const redis = connectTestRedis();

@@ -31,6 +31,7 @@ describe('resolveOptions', () => {
       bearerTokenInQuery: false,
       realm: 'oauthist',
       commandTimeout: 2000,
+      bruteForce: { maxFailures: 10, windowSeconds: 300 },
     });
   });
 

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { OAUTHIST_OPTIONS } from '../oauthist.constants';
+import type { ResolvedOptions } from '../options/resolved-options';
+import { RedisConnection } from '../redis/redis-connection';
+import { storageCall } from '../redis/storage-call';
+import type { AttemptSubject } from './attempt-subject';
+import type { BruteForceLimits } from './brute-force-limits';
+import { LimitedAttempt } from './limited-attempt';
+import { tooManyAttempts } from './too-many-attempts';
+
+/** Members of a subject's set must differ even when two attempts share a millisecond. */
+function attemptId(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/**
+ * Brute-force protection (RFC 6749 §2.3.1, §4.3.2, §10.10): counts failed attempts per client
+ * id and per username over a sliding window in Redis, shared by every app instance on the same
+ * prefix, and refuses with 429 once the window holds `maxFailures` of them, whether or not the
+ * next credentials are right, so that the refusal says nothing about any guess.
+ */
+@Injectable()
+export class AttemptLimiter {
+  private readonly limits: BruteForceLimits | null;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    @Inject(OAUTHIST_OPTIONS) options: ResolvedOptions,
+  ) {
+    this.limits = options.bruteForce;
+  }
+
+  /**
+   * Throws the 429 refusal when the subject is over the limit; counts nothing. Sent alongside
+   * the lookup it guards, it costs a command but no round trip of its own.
+   */
+  async assertAllowed(subject: AttemptSubject): Promise<void> {
+    await this.count(subject, '');
+  }
+
+  /**
+   * Counts a failure; throws the 429 refusal instead when the subject already is at the limit
+   * (a parallel attempt got there first), so that at most `maxFailures` are ever answered.
+   */
+  async recordFailure(subject: AttemptSubject): Promise<void> {
+    await this.count(subject, attemptId());
+  }
+
+  /** Starts counting an attempt whose outcome only the application knows (see `LimitedAttempt`). */
+  begin(subject: AttemptSubject): LimitedAttempt {
+    const id = attemptId();
+    return new LimitedAttempt(this.count(subject, id), () => this.withdraw(subject, id));
+  }
+
+  private async count(subject: AttemptSubject, attempt: string): Promise<void> {
+    if (this.limits === null) return;
+    const { maxFailures, windowSeconds } = this.limits;
+    const reply = await storageCall(
+      this.redis.runScript(
+        'limitAttempts',
+        [this.redis.keys.attempts(subject.kind, subject.id)],
+        [windowSeconds * 1000, maxFailures, attempt],
+      ),
+    );
+    if (typeof reply !== 'number')
+      throw new Error(`unexpected reply of the limitAttempts script: ${JSON.stringify(reply)}`);
+    if (reply > 0) throw tooManyAttempts(subject, reply);
+  }
+
+  private async withdraw(subject: AttemptSubject, attempt: string): Promise<void> {
+    if (this.limits === null) return;
+    const key = this.redis.keys.attempts(subject.kind, subject.id);
+    await storageCall(this.redis.client.zrem(key, attempt));
+  }
+}

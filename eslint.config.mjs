@@ -7,6 +7,7 @@ export default tseslint.config(
     ignores: [
       'dist/**',
       'dist-sample/**',
+      'dist-bench/**',
       'node_modules/**',
       'coverage/**',
       '.oauthist-data/**',

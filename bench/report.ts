@@ -1,0 +1,348 @@
+import type { Adapter } from './http/app';
+import type { AdapterFigures, RouteName } from './sections/http';
+import { IN_PROCESS_LABELS } from './sections/in-process';
+import type { CpuFigures, InProcessName } from './sections/in-process';
+import type { MemoryFigures } from './sections/memory';
+import type { ScaleFigures } from './sections/scale';
+import type { WireFigure, WireName } from './sections/wire';
+import type { Figure } from './support/figure';
+import { ratio } from './support/stats';
+
+export interface Measurements {
+  readonly meta: Record<string, unknown>;
+  readonly inProcess: Record<InProcessName, Figure>;
+  readonly inProcessCpu: Record<InProcessName, CpuFigures>;
+  readonly wire: Record<WireName, WireFigure>;
+  readonly http: Record<Adapter, AdapterFigures>;
+  readonly memory: MemoryFigures;
+  readonly scale: ScaleFigures;
+}
+
+/** One line of the table; `met` is null where there is no target. */
+export interface Row {
+  readonly item: number;
+  readonly measure: string;
+  readonly result: string;
+  readonly ratio: string;
+  readonly target: string;
+  readonly met: boolean | null;
+}
+
+export interface Report extends Measurements {
+  readonly ratios: Record<string, number | null>;
+  readonly rows: readonly Row[];
+  readonly targets: { readonly met: number; readonly missed: number };
+}
+
+const number = (value: number): string => Math.round(value).toLocaleString('en-US');
+const fixed = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(2));
+
+function wireResult(figure: WireFigure): string {
+  const { median, min, max } = figure.roundTrips;
+  const trips = min === max ? `${median}` : `${median} (${min}-${max})`;
+  return `${trips} RT, ${figure.commandsSent} sent, ${figure.redisCommands} run`;
+}
+
+/** The figures, their ratios, and one row per line of the table with its target. */
+export function buildReport(measurements: Measurements): Report {
+  const { inProcess, wire, http, memory, scale } = measurements;
+  const floor = inProcess.floorGet.median;
+  const ratios: Record<string, number | null> = {
+    hgetallToGet: ratio(inProcess.floorHgetall.median, floor),
+    verifyToGet: ratio(inProcess.verify.median, floor),
+    clientCredentialsToGet: ratio(inProcess.clientCredentials.median, floor),
+    codeFlowToGet: ratio(inProcess.codeFlow.median, floor),
+    peerVerifyToGet: ratio(inProcess.peerVerify.median, floor),
+    peerClientCredentialsToGet: ratio(inProcess.peerClientCredentials.median, floor),
+    verifyOauthistToPeer: ratio(inProcess.verify.median, inProcess.peerVerify.median),
+    clientCredentialsOauthistToPeer: ratio(
+      inProcess.clientCredentials.median,
+      inProcess.peerClientCredentials.median,
+    ),
+    expressGuardedToRawGet: http.express.guardedToRawGet,
+    fastifyGuardedToRawGet: http.fastify.guardedToRawGet,
+    verifyLargeToSmall: scale.verifyLargeToSmall,
+  };
+  const atLeast = (value: number | null, target: number): boolean =>
+    value !== null && value >= target;
+  const rows: Row[] = [
+    {
+      item: 1,
+      measure: 'ioredis GET, 200 B value (the floor)',
+      result: `${number(floor)} ops/s`,
+      ratio: '1.00',
+      target: '',
+      met: null,
+    },
+    {
+      item: 1,
+      measure: 'ioredis HGETALL, 200 B hash',
+      result: `${number(inProcess.floorHgetall.median)} ops/s`,
+      ratio: fixed(ratios.hgetallToGet),
+      target: '',
+      met: null,
+    },
+    {
+      item: 2,
+      measure: 'TokenService.verifyAccessToken',
+      result: `${number(inProcess.verify.median)} ops/s`,
+      ratio: fixed(ratios.verifyToGet),
+      target: '>= 0.90 x GET',
+      met: atLeast(ratios.verifyToGet, 0.9),
+    },
+    {
+      item: 3,
+      measure: 'client credentials (request + exchangeForToken)',
+      result: `${number(inProcess.clientCredentials.median)} ops/s`,
+      ratio: fixed(ratios.clientCredentialsToGet),
+      target: '>= 0.40 x GET',
+      met: atLeast(ratios.clientCredentialsToGet, 0.4),
+    },
+    {
+      item: 3,
+      measure: 'authorization code: request, save, accept, exchange',
+      result: `${number(inProcess.codeFlow.median)} flows/s`,
+      ratio: fixed(ratios.codeFlowToGet),
+      target: '',
+      met: null,
+    },
+    {
+      item: 4,
+      measure: 'verification: round trips, commands',
+      result: wireResult(wire.verify),
+      ratio: '',
+      target: '1 RT, 1 command',
+      met:
+        wire.verify.roundTrips.max === 1 &&
+        wire.verify.commandsSent === 1 &&
+        wire.verify.redisCommands === 1,
+    },
+    {
+      item: 4,
+      measure: 'client credentials issuance: round trips, commands',
+      result: wireResult(wire.clientCredentials),
+      ratio: '',
+      target: '1 RT',
+      met: wire.clientCredentials.roundTrips.max === 1,
+    },
+    {
+      item: 4,
+      measure: 'code exchange (request + exchangeForToken)',
+      result: wireResult(wire.codeExchange),
+      ratio: '',
+      target: '<= 2 RT',
+      met: wire.codeExchange.roundTrips.max <= 2,
+    },
+    {
+      item: 4,
+      measure: 'authorization request (codeRequest + saveCode)',
+      result: wireResult(wire.authorizationRequest),
+      ratio: '',
+      target: '',
+      met: null,
+    },
+    {
+      item: 4,
+      measure: 'consent (accept)',
+      result: wireResult(wire.consent),
+      ratio: '',
+      target: '',
+      met: null,
+    },
+    {
+      item: 4,
+      measure: 'whole authorization-code flow',
+      result: wireResult(wire.codeFlow),
+      ratio: '',
+      target: '',
+      met: null,
+    },
+  ];
+  const routeLabels: Record<RouteName, string> = {
+    guarded: 'GET @Scopes-guarded route',
+    rawGet: 'GET route doing one ioredis GET',
+    empty: 'GET empty unguarded route',
+    token: 'POST /oauth/token client credentials',
+  };
+  for (const adapter of ['express', 'fastify'] as const) {
+    const figures = http[adapter];
+    for (const route of ['guarded', 'rawGet', 'empty', 'token'] as const) {
+      const { requestsPerSec, latencyP99Ms } = figures.routes[route];
+      rows.push({
+        item: 5,
+        measure: `${adapter}: ${routeLabels[route]}`,
+        result: `${number(requestsPerSec.median)} req/s, p99 ${latencyP99Ms.median} ms`,
+        ratio:
+          route === 'guarded'
+            ? fixed(figures.guardedToRawGet)
+            : route === 'rawGet'
+              ? '1.00'
+              : fixed(ratio(requestsPerSec.median, figures.routes.rawGet.requestsPerSec.median)),
+        target: route === 'guarded' ? '>= 0.90 x raw GET' : '',
+        met: route === 'guarded' ? atLeast(figures.guardedToRawGet, 0.9) : null,
+      });
+    }
+  }
+  rows.push(
+    {
+      item: 6,
+      measure: 'peer verification: authenticate()',
+      result: `${number(inProcess.peerVerify.median)} ops/s, ${wire.peerVerify.roundTrips.median} RT`,
+      ratio: `${fixed(ratios.verifyOauthistToPeer)} oauthist/peer`,
+      target: '>= 1.4',
+      met: atLeast(ratios.verifyOauthistToPeer, 1.4),
+    },
+    {
+      item: 6,
+      measure: 'peer client credentials: token()',
+      result: `${number(inProcess.peerClientCredentials.median)} ops/s, ${wire.peerClientCredentials.roundTrips.median} RT`,
+      ratio: `${fixed(ratios.clientCredentialsOauthistToPeer)} oauthist/peer`,
+      target: '>= 2',
+      met: atLeast(ratios.clientCredentialsOauthistToPeer, 2),
+    },
+    {
+      item: 7,
+      measure: 'memory per token, MEMORY USAGE',
+      result:
+        `${memory.memoryUsagePerToken.median} B (token ${memory.memoryUsageParts.tokenKey.median}` +
+        ` + grant set ${memory.memoryUsageParts.grantSet.median}` +
+        ` + index ${memory.memoryUsageParts.clientGrantIndexGrowth.median})` +
+        // The token and its grant's set: any other key a token added would be missing here.
+        (memory.keysPerToken === 2 ? '' : ` [${memory.keysPerToken} keys/token, not 2]`),
+      ratio: '',
+      target: '<= 200 B',
+      met: memory.memoryUsagePerToken.median <= 200,
+    },
+    {
+      item: 7,
+      measure: `memory per token, used_memory over ${number(memory.tokensPerBatch)}`,
+      result: `${memory.usedMemoryPerToken.median} B`,
+      ratio: '',
+      target: '<= 250 B',
+      met: memory.usedMemoryPerToken.median <= 250,
+    },
+    {
+      item: 7,
+      measure: 'peer memory per token: MEMORY USAGE, used_memory',
+      result: `${memory.peer.memoryUsagePerToken.median} B, ${memory.peer.usedMemoryPerToken.median} B`,
+      ratio: '',
+      target: '',
+      met: null,
+    },
+  );
+  const points = [scale.small, scale.large];
+  for (const point of points) {
+    rows.push({
+      item: 8,
+      measure: `verify with ${number(point.liveTokens)} live tokens`,
+      result: `${number(point.verifyOpsPerSec.median)} ops/s`,
+      ratio: point === scale.large ? `${fixed(scale.verifyLargeToSmall)} of 1k` : '',
+      target: point === scale.large ? '>= 0.80 of 1k *' : '',
+      met: point === scale.large ? atLeast(scale.verifyLargeToSmall, 0.8) : null,
+    });
+  }
+  for (const size of Object.keys(scale.large.revokeGrantMs)) {
+    for (const point of points) {
+      const large = point === scale.large;
+      const grow = scale.revokeGrantLargeToSmall[size];
+      rows.push({
+        item: 8,
+        measure: `revokeGrant of ${number(Number(size))} token(s), ${number(point.liveTokens)} live`,
+        result: `${point.revokeGrantMs[size].median} ms`,
+        ratio: large ? `${fixed(grow)} of 1k` : '',
+        target: large ? '<= 1.5 of 1k *' : '',
+        // Sub-millisecond calls vary by more than their own cost: a difference under 1 ms passes.
+        met: large
+          ? grow !== null &&
+            (grow <= 1.5 ||
+              point.revokeGrantMs[size].median - scale.small.revokeGrantMs[size].median < 1)
+          : null,
+      });
+    }
+  }
+  const judged = rows.filter((row) => row.met !== null);
+  return {
+    ...measurements,
+    ratios,
+    rows,
+    targets: {
+      met: judged.filter((row) => row.met).length,
+      missed: judged.filter((row) => !row.met).length,
+    },
+  };
+}
+
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - text.length));
+}
+
+/** The table for stdout, then the commands behind item 4. */
+export function renderTable(report: Report): string {
+  const header = {
+    item: '#',
+    measure: 'measure',
+    result: 'result',
+    ratio: 'ratio',
+    target: 'target',
+    status: 'status',
+  };
+  const lines = report.rows.map((row) => ({
+    item: String(row.item),
+    measure: row.measure,
+    result: row.result,
+    ratio: row.ratio,
+    target: row.target,
+    status: row.met === null ? '' : row.met ? 'met' : 'MISSED',
+  }));
+  const columns = Object.keys(header) as (keyof typeof header)[];
+  const widths = Object.fromEntries(
+    columns.map((column) => [
+      column,
+      Math.max(header[column].length, ...lines.map((line) => line[column].length)),
+    ]),
+  ) as Record<keyof typeof header, number>;
+  const render = (line: Record<keyof typeof header, string>): string =>
+    columns
+      .map((column) => pad(line[column], widths[column]))
+      .join('  ')
+      .trimEnd();
+  const rule = columns.map((column) => '-'.repeat(widths[column])).join('  ');
+  const meta = report.meta as {
+    node: string;
+    redis: string;
+    cpus: number;
+    cpuModel: string;
+    totalSeconds: number;
+    loadAverageBefore: number[];
+    quick: boolean;
+  };
+  const out = [
+    `oauthist benchmark: node ${meta.node}, redis ${meta.redis}, ${meta.cpus} x ${meta.cpuModel}, ` +
+      `load average ${meta.loadAverageBefore.join(' ')} at start, ${meta.totalSeconds} s` +
+      (meta.quick ? ' (BENCH_QUICK: figures mean nothing)' : ''),
+    `medians of ${(report.meta.config as { repeats: number }).repeats} runs; in-process: 64 in flight; HTTP: autocannon, 32 connections`,
+    '',
+    render(header),
+    rule,
+    ...lines.map(render),
+    '',
+    `targets met: ${report.targets.met}, missed: ${report.targets.missed}` +
+      '   (* the benchmark\'s own reading of "does not grow with the total")',
+  ];
+  out.push('', 'CPU time per in-process operation, microseconds (this process | redis-server):');
+  for (const [name, cpu] of Object.entries(report.inProcessCpu)) {
+    const label = IN_PROCESS_LABELS[name as InProcessName];
+    out.push(`  ${pad(label, 34)} ${cpu.nodeUsPerOp.median} | ${cpu.redisUsPerOp.median}`);
+  }
+  out.push(
+    '',
+    "commands per operation (sent by ioredis | run by Redis, from INFO commandstats, scripts' own calls included):",
+  );
+  for (const [name, figure] of Object.entries(report.wire)) {
+    const run = Object.entries(figure.redisCommandsByName)
+      .map(([command, calls]) => `${command} ${calls}`)
+      .join(', ');
+    out.push(`  ${pad(name, 22)} ${figure.commandsSentList.join(' ')} | ${run}`);
+  }
+  return `${out.join('\n')}\n`;
+}

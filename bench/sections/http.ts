@@ -1,0 +1,160 @@
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ClientService, TokenService } from '../../lib';
+import { CONFIG } from '../config';
+import { Adapter, startBenchApp } from '../http/app';
+import type { LoadJob, LoadResult } from '../http/autocannon-child';
+import { figure, Figure } from '../support/figure';
+import { progress } from '../support/log';
+import { registerClient, SCOPE } from '../support/oauthist';
+import { openConnection } from '../support/redis';
+import { ratio } from '../support/stats';
+
+export const ROUTES = ['guarded', 'rawGet', 'empty', 'token'] as const;
+export type RouteName = (typeof ROUTES)[number];
+
+const ROUTE_LABELS: Record<RouteName, string> = {
+  guarded: 'GET /bench/guarded (@Scopes)',
+  rawGet: 'GET /bench/raw-get (one ioredis GET)',
+  empty: 'GET /bench/empty',
+  token: 'POST /oauth/token (client credentials)',
+};
+
+export interface RouteFigures {
+  readonly requestsPerSec: Figure;
+  readonly latencyP99Ms: Figure;
+  readonly runs: readonly LoadResult[];
+}
+
+export interface AdapterFigures {
+  readonly routes: Record<RouteName, RouteFigures>;
+  /** guarded / raw-GET, of the medians. */
+  readonly guardedToRawGet: number | null;
+}
+
+function load(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      join(__dirname, '..', 'http', 'autocannon-child.js'),
+      [JSON.stringify(job)],
+      {
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      },
+    );
+    let result: LoadResult | undefined;
+    child.on('message', (message) => {
+      result = message as LoadResult;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`autocannon child exited with ${code}`)),
+    );
+  });
+}
+
+async function measureAdapter(url: string, adapter: Adapter): Promise<AdapterFigures> {
+  const redis = await openConnection(url);
+  const floorKey = 'bench:http:floor';
+  await redis.set(
+    floorKey,
+    randomBytes(CONFIG.inProcess.valueBytes)
+      .toString('base64url')
+      .slice(0, CONFIG.inProcess.valueBytes),
+  );
+  const { app, url: base } = await startBenchApp(adapter, redis, floorKey);
+  try {
+    const clients = app.get(ClientService);
+    const client = await registerClient(clients);
+    const issued = await app.get(TokenService).issueAccessToken({
+      clientId: client.id,
+      scopes: [SCOPE],
+      extras: { userId: 'c0ffee00-0000-4000-8000-000000000000' },
+    });
+    const { connections, warmupSeconds, durationSeconds } = CONFIG.http;
+    const jobs: Record<
+      RouteName,
+      Omit<LoadJob, 'warmupSeconds' | 'durationSeconds' | 'connections'>
+    > = {
+      guarded: {
+        url: `${base}/bench/guarded`,
+        method: 'GET',
+        headers: { authorization: `Bearer ${issued.accessToken}` },
+      },
+      rawGet: { url: `${base}/bench/raw-get`, method: 'GET', headers: {} },
+      empty: { url: `${base}/bench/empty`, method: 'GET', headers: {} },
+      token: {
+        url: `${base}/oauth/token`,
+        method: 'POST',
+        headers: {
+          authorization: client.basic,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: `grant_type=client_credentials&scope=${SCOPE}`,
+      },
+    };
+    const runs = Object.fromEntries(ROUTES.map((route) => [route, [] as LoadResult[]])) as Record<
+      RouteName,
+      LoadResult[]
+    >;
+    for (let round = 1; round <= CONFIG.repeats; round++) {
+      for (const route of ROUTES) {
+        const result = await load({
+          ...jobs[route],
+          connections,
+          // A longer warm-up before the first run of a route (the app's code is cold); a short
+          // one after the other routes ran, to open the connections again.
+          warmupSeconds: round === 1 ? warmupSeconds : 1,
+          durationSeconds,
+        });
+        if (result.non2xx > 0 || result.requests === 0)
+          throw new Error(
+            `bench: ${adapter} ${ROUTE_LABELS[route]} answered ${result.non2xx} non-2xx of ${result.requests}`,
+          );
+        runs[route].push(result);
+        progress(
+          `http ${adapter} round ${round}/${CONFIG.repeats}: ${ROUTE_LABELS[route]} ` +
+            `${Math.round(result.requestsPerSec)} req/s, p99 ${result.latencyP99Ms} ms` +
+            (result.errors + result.timeouts > 0
+              ? `, ${result.errors} errors, ${result.timeouts} timeouts`
+              : ''),
+        );
+      }
+    }
+    const routes = {} as Record<RouteName, RouteFigures>;
+    for (const route of ROUTES) {
+      routes[route] = {
+        requestsPerSec: figure(
+          'req/s',
+          runs[route].map((r) => r.requestsPerSec),
+        ),
+        latencyP99Ms: figure(
+          'ms',
+          runs[route].map((r) => r.latencyP99Ms),
+          1,
+        ),
+        runs: runs[route],
+      };
+    }
+    return {
+      routes,
+      guardedToRawGet: ratio(
+        routes.guarded.requestsPerSec.median,
+        routes.rawGet.requestsPerSec.median,
+      ),
+    };
+  } finally {
+    await app.close();
+    await redis.quit();
+  }
+}
+
+/**
+ * Item 5: HTTP load with autocannon, run in a child process so that it does not share the
+ * app's event loop (on two cores: one for the app, one for autocannon, Redis in between).
+ */
+export async function measureHttp(url: string): Promise<Record<Adapter, AdapterFigures>> {
+  const express = await measureAdapter(url, 'express');
+  const fastify = await measureAdapter(url, 'fastify');
+  return { express, fastify };
+}

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { CONFIG } from '../config';
+import { Peer, PeerRedisModel } from '../peer/peer';
+import { figure, Figure } from '../support/figure';
+import { clientCredentials, codeFlow } from '../support/flows';
+import { progress } from '../support/log';
+import { Operation, throughput } from '../support/measure';
+import { newUserId, OauthistInstance, SCOPE, SCOPES } from '../support/oauthist';
+import { openConnection, redisCpuSeconds } from '../support/redis';
+
+/** What the in-process section measures, each as ops/s. */
+export const IN_PROCESS = [
+  'floorGet',
+  'floorHgetall',
+  'verify',
+  'peerVerify',
+  'clientCredentials',
+  'peerClientCredentials',
+  'codeFlow',
+] as const;
+export type InProcessName = (typeof IN_PROCESS)[number];
+
+export const IN_PROCESS_LABELS: Record<InProcessName, string> = {
+  floorGet: 'ioredis GET',
+  floorHgetall: 'ioredis HGETALL',
+  verify: 'oauthist verifyAccessToken',
+  peerVerify: 'peer authenticate()',
+  clientCredentials: 'oauthist client credentials',
+  peerClientCredentials: 'peer token() client credentials',
+  codeFlow: 'oauthist authorization-code flow',
+};
+
+export interface InProcessContext {
+  readonly oauthist: OauthistInstance;
+  readonly peer: Peer;
+  readonly peerClient: { readonly id: string; readonly basic: string };
+  readonly floorKeys: readonly string[];
+  readonly floorHashKeys: readonly string[];
+  readonly oauthistTokens: readonly string[];
+  readonly peerTokens: readonly string[];
+  readonly peerRedis: Redis;
+}
+
+/** Floor keys, a peer with its own client, and a pool of live tokens for each server. */
+export async function prepareInProcess(
+  url: string,
+  oauthist: OauthistInstance,
+): Promise<InProcessContext> {
+  const { poolSize, valueBytes } = CONFIG.inProcess;
+  const redis = oauthist.redis;
+  const floorKeys: string[] = [];
+  const floorHashKeys: string[] = [];
+  const pipeline = redis.pipeline();
+  for (let i = 0; i < poolSize; i++) {
+    const key = `bench:floor:get:${i}`;
+    pipeline.set(key, randomBytes(valueBytes).toString('base64url').slice(0, valueBytes));
+    floorKeys.push(key);
+    // A hash shaped like a token of the peer's model: about 200 bytes of names and values.
+    const hashKey = `bench:floor:hash:${i}`;
+    pipeline.hset(hashKey, {
+      accessToken: randomBytes(32).toString('hex'),
+      accessTokenExpiresAt: new Date().toISOString(),
+      scope: SCOPE,
+      clientId: randomBytes(16).toString('base64url'),
+      userId: newUserId(),
+    });
+    floorHashKeys.push(hashKey);
+  }
+  await pipeline.exec();
+
+  const peerRedis = await openConnection(url);
+  const peer = new Peer(new PeerRedisModel(peerRedis, SCOPES));
+  const peerClient = {
+    id: randomBytes(16).toString('base64url'),
+    secret: randomBytes(32).toString('base64url'),
+  };
+  await peer.model.createClient(peerClient.id, peerClient.secret);
+  const basic = `Basic ${Buffer.from(`${peerClient.id}:${peerClient.secret}`).toString('base64')}`;
+
+  const oauthistTokens: string[] = [];
+  const peerTokens: string[] = [];
+  for (let i = 0; i < poolSize; i++) {
+    oauthistTokens.push((await oauthist.issueUserToken()).accessToken);
+    const peerToken = randomBytes(32).toString('hex');
+    await peer.saveUserToken(peerToken, peerClient.id, newUserId(), SCOPE);
+    peerTokens.push(peerToken);
+  }
+  return {
+    oauthist,
+    peer,
+    peerClient: { id: peerClient.id, basic },
+    floorKeys,
+    floorHashKeys,
+    oauthistTokens,
+    peerTokens,
+    peerRedis,
+  };
+}
+
+function operations(context: InProcessContext): Record<InProcessName, Operation> {
+  const { oauthist, peer, floorKeys, floorHashKeys, oauthistTokens, peerTokens } = context;
+  const redis = oauthist.redis;
+  return {
+    floorGet: async (i) => {
+      if ((await redis.get(floorKeys[i % floorKeys.length])) === null)
+        throw new Error('bench: a floor key is missing');
+    },
+    floorHgetall: async (i) => {
+      const hash = await redis.hgetall(floorHashKeys[i % floorHashKeys.length]);
+      if (!hash.accessToken) throw new Error('bench: a floor hash is missing');
+    },
+    verify: (i) =>
+      oauthist.tokens.verifyAccessToken(oauthistTokens[i % oauthistTokens.length], SCOPE),
+    peerVerify: (i) => peer.verify(peerTokens[i % peerTokens.length], SCOPE),
+    clientCredentials: () => clientCredentials(oauthist.grants, oauthist.client),
+    peerClientCredentials: () => peer.clientCredentials(context.peerClient.basic, SCOPE),
+    codeFlow: () => codeFlow(oauthist.grants, oauthist.client),
+  };
+}
+
+/** CPU time per operation: of this process (oauthist or the peer and ioredis), and of Redis. */
+export interface CpuFigures {
+  readonly nodeUsPerOp: Figure;
+  readonly redisUsPerOp: Figure;
+}
+
+/**
+ * Items 1, 2, 3 and 6: every in-process figure, measured in rounds, each round running every
+ * operation once in turn, so that a change in the machine's load (other work on it) falls on
+ * all the figures of a round alike rather than on one of them. Also the CPU time each operation
+ * costs this process and redis-server, which says where the time goes.
+ */
+export async function measureInProcess(
+  context: InProcessContext,
+  admin: Redis,
+): Promise<{ opsPerSec: Record<InProcessName, Figure>; cpu: Record<InProcessName, CpuFigures> }> {
+  const { warmupMs, durationMs } = CONFIG.inProcess;
+  const { concurrency, repeats } = CONFIG;
+  const ops = operations(context);
+  const runs = {} as Record<InProcessName, { ops: number[]; node: number[]; redis: number[] }>;
+  for (const name of IN_PROCESS) {
+    runs[name] = { ops: [], node: [], redis: [] };
+    await throughput(ops[name], { concurrency, durationMs: warmupMs });
+  }
+  for (let round = 1; round <= repeats; round++) {
+    for (const name of IN_PROCESS) {
+      const redisBefore = await redisCpuSeconds(admin);
+      const result = await throughput(ops[name], { concurrency, durationMs });
+      const redisUsPerOp =
+        (((await redisCpuSeconds(admin)) - redisBefore) * 1e6) / result.operations;
+      runs[name].ops.push(result.opsPerSec);
+      runs[name].node.push(result.nodeCpuUsPerOp);
+      runs[name].redis.push(redisUsPerOp);
+      progress(
+        `in-process round ${round}/${repeats}: ${IN_PROCESS_LABELS[name]} ${Math.round(result.opsPerSec)} ops/s ` +
+          `(CPU per op: node ${result.nodeCpuUsPerOp.toFixed(1)} us, redis ${redisUsPerOp.toFixed(1)} us)`,
+      );
+    }
+  }
+  const opsPerSec = {} as Record<InProcessName, Figure>;
+  const cpu = {} as Record<InProcessName, CpuFigures>;
+  for (const name of IN_PROCESS) {
+    opsPerSec[name] = figure('ops/s', runs[name].ops);
+    cpu[name] = {
+      nodeUsPerOp: figure('us', runs[name].node, 1),
+      redisUsPerOp: figure('us', runs[name].redis, 1),
+    };
+  }
+  return { opsPerSec, cpu };
+}

@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { grantIdOf } from '../../lib/crypto/grant-bound-secret';
+import { sha256 } from '../../lib/crypto/sha256';
+import { RedisKeys } from '../../lib/redis/redis-keys';
+import { CONFIG } from '../config';
+import { figure, Figure } from '../support/figure';
+import { progress } from '../support/log';
+import { runMany } from '../support/measure';
+import { newUserId, OauthistInstance, SCOPE, SCOPES, startOauthist } from '../support/oauthist';
+import { PeerRedisModel } from '../peer/peer';
+import { memoryUsage, openConnection, usedMemory } from '../support/redis';
+import { round } from '../support/stats';
+
+/** Tokens of other users the client holds before the measured ones: a client in use. */
+const PRIMING_TOKENS = 1000;
+
+export interface MemoryFigures {
+  /** Tokens issued per batch (each for a fresh user, so each also starts a grant). */
+  readonly tokensPerBatch: number;
+  /** Keys one token adds, counted by DBSIZE (the token and its grant's set). */
+  readonly keysPerToken: number;
+  /** MEMORY USAGE of everything one token creates or grows, bytes per token. */
+  readonly memoryUsagePerToken: Figure;
+  readonly memoryUsageParts: {
+    readonly tokenKey: Figure;
+    readonly grantSet: Figure;
+    readonly clientGrantIndexGrowth: Figure;
+  };
+  /** used_memory growth over a batch, divided by its tokens. */
+  readonly usedMemoryPerToken: Figure;
+  /** The stored value of one token, to show what the bytes are. */
+  readonly exampleValueBytes: number;
+  /** The peer's model, measured the same way: its token hash is all one token adds. */
+  readonly peer: { readonly memoryUsagePerToken: Figure; readonly usedMemoryPerToken: Figure };
+}
+
+async function batch(
+  oauthist: OauthistInstance,
+  admin: Redis,
+  keys: RedisKeys,
+  count: number,
+): Promise<{
+  perToken: number;
+  tokenKey: number;
+  grantSet: number;
+  index: number;
+  used: number;
+  keys: number;
+  valueBytes: number;
+}> {
+  const indexKey = keys.clientGrants(oauthist.client.id);
+  const [indexBefore] = await memoryUsage(admin, [indexKey]);
+  const sizeBefore = await admin.dbsize();
+  const usedBefore = await usedMemory(admin);
+  const tokens: string[] = [];
+  await runMany(count, CONFIG.memory.issueConcurrency, async () => {
+    tokens.push((await oauthist.issueUserToken()).accessToken);
+  });
+  const usedAfter = await usedMemory(admin);
+  const sizeAfter = await admin.dbsize();
+  const [indexAfter] = await memoryUsage(admin, [indexKey]);
+  const tokenKeys = tokens.map((token) => keys.token(grantIdOf(token) as string, sha256(token)));
+  const grantSets = tokens.map((token) => keys.grantTokens(grantIdOf(token) as string));
+  const tokenBytes = await memoryUsage(admin, tokenKeys);
+  const setBytes = await memoryUsage(admin, grantSets);
+  if (tokenBytes.some((bytes) => bytes === 0) || setBytes.some((bytes) => bytes === 0))
+    throw new Error('bench: a token key or grant set is not where redis-keys.ts says it is');
+  const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+  const tokenKey = sum(tokenBytes) / count;
+  const grantSet = sum(setBytes) / count;
+  const index = (indexAfter - indexBefore) / count;
+  const value = await admin.get(tokenKeys[0]);
+  return {
+    perToken: tokenKey + grantSet + index,
+    tokenKey,
+    grantSet,
+    index,
+    used: (usedAfter - usedBefore) / count,
+    keys: (sizeAfter - sizeBefore) / count,
+    valueBytes: Buffer.byteLength(value ?? ''),
+  };
+}
+
+/** The same for the peer: tokens saved through its model's saveToken(), each for a fresh user. */
+async function peerBatch(
+  model: PeerRedisModel,
+  admin: Redis,
+  count: number,
+): Promise<{ perToken: number; used: number }> {
+  const client = { id: randomBytes(16).toString('base64url'), grants: ['client_credentials'] };
+  const usedBefore = await usedMemory(admin);
+  const tokens: string[] = [];
+  await runMany(count, CONFIG.memory.issueConcurrency, async () => {
+    const accessToken = randomBytes(32).toString('hex'); // as the peer's generateAccessToken()
+    const user = { id: newUserId() };
+    await model.saveToken(
+      {
+        accessToken,
+        accessTokenExpiresAt: new Date(Date.now() + 3_600_000),
+        scope: [SCOPE],
+        client,
+        user,
+      },
+      client,
+      user,
+    );
+    tokens.push(accessToken);
+  });
+  const usedAfter = await usedMemory(admin);
+  const bytes = await memoryUsage(
+    admin,
+    tokens.map((token) => `tokens:${token}`),
+  );
+  return {
+    perToken: bytes.reduce((a, b) => a + b, 0) / count,
+    used: (usedAfter - usedBefore) / count,
+  };
+}
+
+/**
+ * Item 7: Redis memory per live access token with a typical extra (a UUID `userId`), on an
+ * empty Redis: MEMORY USAGE of the token's key, its new grant's set and the growth of the
+ * client's grant index; and used_memory growth over a batch, per token.
+ */
+export async function measureMemory(url: string, admin: Redis): Promise<MemoryFigures> {
+  await admin.flushall();
+  const oauthist = await startOauthist(url);
+  try {
+    const keys = new RedisKeys('oauthist');
+    await runMany(PRIMING_TOKENS, 64, () => oauthist.issueUserToken());
+    const count = CONFIG.memory.tokens;
+    const batches = [];
+    for (let i = 1; i <= CONFIG.repeats; i++) {
+      const result = await batch(oauthist, admin, keys, count);
+      batches.push(result);
+      progress(
+        `memory batch ${i}/${CONFIG.repeats}: ${round(result.perToken)} B/token by MEMORY USAGE ` +
+          `(token ${round(result.tokenKey)}, grant set ${round(result.grantSet)}, index ${round(result.index, 1)}), ` +
+          `${round(result.used)} B/token by used_memory`,
+      );
+    }
+    const peerRedis = await openConnection(url);
+    const peerBatches = [];
+    try {
+      const model = new PeerRedisModel(peerRedis, SCOPES);
+      for (let i = 1; i <= CONFIG.repeats; i++) {
+        const result = await peerBatch(model, admin, count);
+        peerBatches.push(result);
+        progress(
+          `memory batch ${i}/${CONFIG.repeats}, peer: ${round(result.perToken)} B/token by MEMORY USAGE, ` +
+            `${round(result.used)} B/token by used_memory`,
+        );
+      }
+    } finally {
+      await peerRedis.quit();
+    }
+    return {
+      tokensPerBatch: count,
+      keysPerToken: round(batches[0].keys, 2),
+      memoryUsagePerToken: figure(
+        'B',
+        batches.map((b) => b.perToken),
+        1,
+      ),
+      memoryUsageParts: {
+        tokenKey: figure(
+          'B',
+          batches.map((b) => b.tokenKey),
+          1,
+        ),
+        grantSet: figure(
+          'B',
+          batches.map((b) => b.grantSet),
+          1,
+        ),
+        clientGrantIndexGrowth: figure(
+          'B',
+          batches.map((b) => b.index),
+          1,
+        ),
+      },
+      usedMemoryPerToken: figure(
+        'B',
+        batches.map((b) => b.used),
+        1,
+      ),
+      exampleValueBytes: batches[0].valueBytes,
+      peer: {
+        memoryUsagePerToken: figure(
+          'B',
+          peerBatches.map((b) => b.perToken),
+          1,
+        ),
+        usedMemoryPerToken: figure(
+          'B',
+          peerBatches.map((b) => b.used),
+          1,
+        ),
+      },
+    };
+  } finally {
+    await oauthist.close();
+  }
+}

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { UserCredentialsVerifier } from './credentials/user-credentials-verifier';
 import { GrantIds } from './crypto/grant-ids';
 import { GrantStore } from './redis/grant-store';
+import { RedisConnection } from './redis/redis-connection';
 import type { OAuthistModuleOptions } from './interfaces';
 import { OAUTHIST_OPTIONS } from './oauthist.constants';
 import { OAUTHIST_MODULE_OPTIONS } from './oauthist.module-definition';
@@ -31,6 +32,15 @@ export const userCredentialsVerifierProvider: Provider = {
  */
 export const grantIdsProvider: Provider = {
   provide: GrantIds,
-  useFactory: async (store: GrantStore) => new GrantIds(await store.serverSecret()),
-  inject: [GrantStore],
+  useFactory: async (store: GrantStore, connection: RedisConnection) => {
+    const grantIds = new GrantIds(await store.serverSecret());
+    connection.client.on('ready', () => {
+      store.serverSecret().then(
+        (key) => grantIds.rekey(key),
+        () => undefined, // the next reconnection tries again
+      );
+    });
+    return grantIds;
+  },
+  inject: [GrantStore, RedisConnection],
 };

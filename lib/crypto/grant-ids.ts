@@ -10,7 +10,15 @@ const GRANT_ID_LENGTH = 16;
  * without the key nobody can tell from it which user a token belongs to.
  */
 export class GrantIds {
-  constructor(private readonly key: Buffer) {}
+  constructor(private key: Buffer) {}
+
+  /**
+   * Takes the deployment's secret anew: after Redis lost its data, every process must derive
+   * grant ids with the one secret whoever reconnected first stored.
+   */
+  rekey(key: Buffer): void {
+    this.key = key;
+  }
 
   /** The id of the grant of `userId` (none: the client itself) to `clientId`. */
   of(clientId: string | null, userId: string | undefined): string {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Cluster, Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { OAuthistRedisClusterOptions, OAuthistRedisOption } from '../interfaces';
@@ -28,6 +28,9 @@ function commandName(script: LuaScriptName): string {
   return `oauthist_${script}`;
 }
 
+/** While Redis is away, one warning per interval is enough. */
+const ERROR_REPORT_INTERVAL = 10_000;
+
 /**
  * The Redis connection of one module instance, with oauthist's scripts defined on it and the
  * key names of its prefix. Closes the connection on shutdown only when oauthist opened it.
@@ -37,6 +40,8 @@ export class RedisConnection implements OnApplicationShutdown {
   readonly client: RedisClient;
   readonly keys: RedisKeys;
   private readonly owned: boolean;
+  private readonly logger = new Logger('oauthist');
+  private lastReported = 0;
 
   constructor(@Inject(OAUTHIST_OPTIONS) options: ResolvedOptions) {
     const { redis } = options;
@@ -67,6 +72,9 @@ export class RedisConnection implements OnApplicationShutdown {
         this.client = new Redis({ ...bounded, ...(redis as RedisOptions) });
       }
       this.owned = true;
+      // Failures reach the requests that meet them (503); without a listener ioredis would also
+      // print "Unhandled error event" for every reconnect attempt.
+      this.client.on('error', (error: Error) => this.reportError(error));
     }
     this.keys = new RedisKeys(options.prefix);
     for (const [name, lua] of Object.entries(LUA_SCRIPTS)) {
@@ -82,6 +90,13 @@ export class RedisConnection implements OnApplicationShutdown {
   ): Promise<unknown> {
     const command = (this.client as unknown as Record<string, ScriptCommand>)[commandName(script)];
     return command.call(this.client, keys.length, ...keys, ...args);
+  }
+
+  private reportError(error: Error): void {
+    const now = Date.now();
+    if (now - this.lastReported < ERROR_REPORT_INTERVAL) return;
+    this.lastReported = now;
+    this.logger.warn(`Redis connection: ${error.message}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -50,6 +50,9 @@ const EXCHANGE_FAILURES: Readonly<Record<number, CodeExchangeFailure>> = {
   [-7]: 'code_reused',
 };
 
+/** How many recorded grants a process remembers before it starts over. */
+const RECORDED_GRANTS_LIMIT = 100_000;
+
 /** How long a revoked token is remembered as revoked, so that a check can say why it fails. */
 export const TOMBSTONE_TTL = 3600;
 
@@ -59,7 +62,13 @@ export const TOMBSTONE_TTL = 3600;
  */
 @Injectable()
 export class GrantStore {
-  constructor(private readonly redis: RedisConnection) {}
+  /** Grants this process already recorded in their client's index (see `recordGrant()`). */
+  private readonly recordedGrants = new Set<string>();
+
+  constructor(private readonly redis: RedisConnection) {
+    // A Redis that lost its data lost the index too: record grants again after a reconnection.
+    redis.client.on('ready', () => this.recordedGrants.clear());
+  }
 
   /**
    * The deployment's secret for deriving grant ids: read, or made and stored by the first
@@ -120,7 +129,13 @@ export class GrantStore {
    */
   private async recordGrant(clientId: string | null, grantId: string): Promise<void> {
     if (clientId === null) return;
+    // A grant is recorded once per process, not once per token: every issuance would otherwise
+    // write to the registry's single slot.
+    const entry = `${clientId}\0${grantId}`;
+    if (this.recordedGrants.has(entry)) return;
     await storageCall(this.redis.client.sadd(this.redis.keys.clientGrants(clientId), grantId));
+    if (this.recordedGrants.size >= RECORDED_GRANTS_LIMIT) this.recordedGrants.clear();
+    this.recordedGrants.add(entry);
   }
 
   /** Exchanges a code; the token body on success, or why it was refused. */

@@ -204,11 +204,11 @@ export function buildReport(measurements: Measurements): Report {
       item: 7,
       measure: 'memory per token, MEMORY USAGE',
       result:
-        `${memory.memoryUsagePerToken.median} B (token ${memory.memoryUsageParts.tokenKey.median}` +
-        ` + grant set ${memory.memoryUsageParts.grantSet.median}` +
-        ` + index ${memory.memoryUsageParts.clientGrantIndexGrowth.median})` +
-        // The token and its grant's set: any other key a token added would be missing here.
-        (memory.keysPerToken === 2 ? '' : ` [${memory.keysPerToken} keys/token, not 2]`),
+        `${memory.memoryUsagePerToken.median} B (grant hash ${memory.memoryUsageParts.grantHash.median}` +
+        ` as ${memory.grantEncoding}` +
+        ` + registry ${memory.memoryUsageParts.registryGrowth.median})` +
+        // The grant's hash only: any other key a token added would be missing here.
+        (memory.keysPerToken === 1 ? '' : ` [${memory.keysPerToken} keys/token, not 1]`),
       ratio: '',
       target: '<= 200 B',
       met: memory.memoryUsagePerToken.median <= 200,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { grantIdOf } from '../../lib/crypto/grant-bound-secret';
-import { sha256 } from '../../lib/crypto/sha256';
 import { RedisKeys } from '../../lib/redis/redis-keys';
+import { tokenField } from '../../lib/redis/token-record';
 import { CONFIG } from '../config';
 import { figure, Figure } from '../support/figure';
 import { progress } from '../support/log';
@@ -18,21 +18,36 @@ const PRIMING_TOKENS = 1000;
 export interface MemoryFigures {
   /** Tokens issued per batch (each for a fresh user, so each also starts a grant). */
   readonly tokensPerBatch: number;
-  /** Keys one token adds, counted by DBSIZE (the token and its grant's set). */
+  /** Keys one token adds, counted by DBSIZE (its grant's hash). */
   readonly keysPerToken: number;
   /** MEMORY USAGE of everything one token creates or grows, bytes per token. */
   readonly memoryUsagePerToken: Figure;
   readonly memoryUsageParts: {
-    readonly tokenKey: Figure;
-    readonly grantSet: Figure;
-    readonly clientGrantIndexGrowth: Figure;
+    /** The grant's hash, which holds the token. */
+    readonly grantHash: Figure;
+    /** Growth of the client registry's keys (none expected: no index of grants is kept). */
+    readonly registryGrowth: Figure;
   };
   /** used_memory growth over a batch, divided by its tokens. */
   readonly usedMemoryPerToken: Figure;
   /** The stored value of one token, to show what the bytes are. */
   readonly exampleValueBytes: number;
+  /** The encoding Redis chose for a grant's hash (listpack is the compact one). */
+  readonly grantEncoding: string;
   /** The peer's model, measured the same way: its token hash is all one token adds. */
   readonly peer: { readonly memoryUsagePerToken: Figure; readonly usedMemoryPerToken: Figure };
+}
+
+/** The client registry's keys: everything under the `{clients}` tag. */
+async function registryKeys(admin: Redis): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await admin.scan(cursor, 'MATCH', 'oauthist:{clients}:*', 'COUNT', 1000);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
 }
 
 async function batch(
@@ -42,15 +57,15 @@ async function batch(
   count: number,
 ): Promise<{
   perToken: number;
-  tokenKey: number;
-  grantSet: number;
-  index: number;
+  grantHash: number;
+  registry: number;
   used: number;
   keys: number;
   valueBytes: number;
+  encoding: string;
 }> {
-  const indexKey = keys.clientGrants(oauthist.client.id);
-  const [indexBefore] = await memoryUsage(admin, [indexKey]);
+  const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+  const registryBefore = sum(await memoryUsage(admin, await registryKeys(admin)));
   const sizeBefore = await admin.dbsize();
   const usedBefore = await usedMemory(admin);
   const tokens: string[] = [];
@@ -59,26 +74,22 @@ async function batch(
   });
   const usedAfter = await usedMemory(admin);
   const sizeAfter = await admin.dbsize();
-  const [indexAfter] = await memoryUsage(admin, [indexKey]);
-  const tokenKeys = tokens.map((token) => keys.token(grantIdOf(token) as string, sha256(token)));
-  const grantSets = tokens.map((token) => keys.grantTokens(grantIdOf(token) as string));
-  const tokenBytes = await memoryUsage(admin, tokenKeys);
-  const setBytes = await memoryUsage(admin, grantSets);
-  if (tokenBytes.some((bytes) => bytes === 0) || setBytes.some((bytes) => bytes === 0))
-    throw new Error('bench: a token key or grant set is not where redis-keys.ts says it is');
-  const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
-  const tokenKey = sum(tokenBytes) / count;
-  const grantSet = sum(setBytes) / count;
-  const index = (indexAfter - indexBefore) / count;
-  const value = await admin.get(tokenKeys[0]);
+  const registryAfter = sum(await memoryUsage(admin, await registryKeys(admin)));
+  const grants = tokens.map((token) => keys.grant(grantIdOf(token) as string));
+  const grantBytes = await memoryUsage(admin, grants);
+  if (grantBytes.some((bytes) => bytes === 0))
+    throw new Error('bench: a grant hash is not where redis-keys.ts says it is');
+  const value = await admin.hget(grants[0], tokenField(tokens[0]));
+  const grantHash = sum(grantBytes) / count;
+  const registry = (registryAfter - registryBefore) / count;
   return {
-    perToken: tokenKey + grantSet + index,
-    tokenKey,
-    grantSet,
-    index,
+    perToken: grantHash + registry,
+    grantHash,
+    registry,
     used: (usedAfter - usedBefore) / count,
     keys: (sizeAfter - sizeBefore) / count,
     valueBytes: Buffer.byteLength(value ?? ''),
+    encoding: String(await admin.object('ENCODING', grants[0])),
   };
 }
 
@@ -120,8 +131,8 @@ async function peerBatch(
 
 /**
  * Item 7: Redis memory per live access token with a typical extra (a UUID `userId`), on an
- * empty Redis: MEMORY USAGE of the token's key, its new grant's set and the growth of the
- * client's grant index; and used_memory growth over a batch, per token.
+ * empty Redis: MEMORY USAGE of the token's grant hash (new, as each token is a new user's) and
+ * the growth of the client registry; and used_memory growth over a batch, per token.
  */
 export async function measureMemory(url: string, admin: Redis): Promise<MemoryFigures> {
   await admin.flushall();
@@ -136,7 +147,7 @@ export async function measureMemory(url: string, admin: Redis): Promise<MemoryFi
       batches.push(result);
       progress(
         `memory batch ${i}/${CONFIG.repeats}: ${round(result.perToken)} B/token by MEMORY USAGE ` +
-          `(token ${round(result.tokenKey)}, grant set ${round(result.grantSet)}, index ${round(result.index, 1)}), ` +
+          `(grant hash ${round(result.grantHash)}, registry growth ${round(result.registry, 1)}), ` +
           `${round(result.used)} B/token by used_memory`,
       );
     }
@@ -164,19 +175,14 @@ export async function measureMemory(url: string, admin: Redis): Promise<MemoryFi
         1,
       ),
       memoryUsageParts: {
-        tokenKey: figure(
+        grantHash: figure(
           'B',
-          batches.map((b) => b.tokenKey),
+          batches.map((b) => b.grantHash),
           1,
         ),
-        grantSet: figure(
+        registryGrowth: figure(
           'B',
-          batches.map((b) => b.grantSet),
-          1,
-        ),
-        clientGrantIndexGrowth: figure(
-          'B',
-          batches.map((b) => b.index),
+          batches.map((b) => b.registry),
           1,
         ),
       },
@@ -186,6 +192,7 @@ export async function measureMemory(url: string, admin: Redis): Promise<MemoryFi
         1,
       ),
       exampleValueBytes: batches[0].valueBytes,
+      grantEncoding: batches[0].encoding,
       peer: {
         memoryUsagePerToken: figure(
           'B',

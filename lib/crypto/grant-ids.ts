@@ -1,15 +1,26 @@
 import { createHmac } from 'node:crypto';
 
-// 96 bits: no two grants of one server share an id in practice, and it is 16 characters.
-const GRANT_ID_LENGTH = 16;
+/** The characters of a grant id that name its client (see `clientTag()`). */
+const CLIENT_TAG_LENGTH = 4;
+/** The rest, 72 bits: no two grants of one client share an id in practice. */
+const GRANT_PART_LENGTH = 12;
+
+/** Client tags remembered per process before the memo starts over. */
+const CLIENT_TAG_MEMO_LIMIT = 10_000;
 
 /**
  * Derives the id of a grant (one user's authorization of one client, or a client acting for
  * itself) so that `revokeGrant(userId, clientId)` finds it without a lookup. The derivation is
  * keyed with the deployment's own secret: the id travels inside every code and token, and
  * without the key nobody can tell from it which user a token belongs to.
+ *
+ * An id is 16 characters: a tag of its client, then a part of its own. Deleting a client finds
+ * its grants by the tag (a SCAN that Redis filters itself), so no index of grants is kept, which
+ * would cost memory for every grant ever made.
  */
 export class GrantIds {
+  private readonly clientTags = new Map<string | null, string>();
+
   constructor(private key: Buffer) {}
 
   /**
@@ -18,13 +29,30 @@ export class GrantIds {
    */
   rekey(key: Buffer): void {
     this.key = key;
+    this.clientTags.clear();
   }
 
   /** The id of the grant of `userId` (none: the client itself) to `clientId`. */
   of(clientId: string | null, userId: string | undefined): string {
-    return createHmac('sha256', this.key)
-      .update(JSON.stringify([clientId, userId ?? null]))
-      .digest('base64url')
-      .slice(0, GRANT_ID_LENGTH);
+    const own = this.hmac(JSON.stringify(['grant', clientId, userId ?? null]));
+    return this.clientTag(clientId) + own.slice(0, GRANT_PART_LENGTH);
+  }
+
+  /**
+   * What the ids of every grant to `clientId` start with: 24 bits, so one tag in 16 million is
+   * shared by two clients, and whoever walks the grants of a tag checks whose each one is.
+   */
+  clientTag(clientId: string | null): string {
+    let tag = this.clientTags.get(clientId);
+    if (tag === undefined) {
+      tag = this.hmac(JSON.stringify(['client', clientId])).slice(0, CLIENT_TAG_LENGTH);
+      if (this.clientTags.size >= CLIENT_TAG_MEMO_LIMIT) this.clientTags.clear();
+      this.clientTags.set(clientId, tag);
+    }
+    return tag;
+  }
+
+  private hmac(message: string): string {
+    return createHmac('sha256', this.key).update(message).digest('base64url');
   }
 }

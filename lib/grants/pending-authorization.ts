@@ -2,7 +2,7 @@ import { mintGrantBoundSecret } from '../crypto/grant-bound-secret';
 import { sha256 } from '../crypto/sha256';
 import { OAuthError, OAuthErrorCode } from '../errors';
 import type { OAuthClient } from '../interfaces';
-import { tokenBody } from '../redis/token-record';
+import { grantIdentity, tokenBody } from '../redis/token-record';
 import { Extras, storedExtras } from './extras';
 import type { GrantContext } from './grant-context';
 import { implicitRedirect } from './implicit-redirect';
@@ -83,10 +83,9 @@ export class PendingAuthorization {
       });
       return implicitRedirect(data.redirectUri, issued, data.state, this.context.options.issuer);
     }
-    const grant = this.context.tokens.grantIds.of(
-      data.clientId,
-      merged[this.context.options.userIdExtra],
-    );
+    const { userIdExtra } = this.context.options;
+    const userId = merged[userIdExtra];
+    const grant = this.context.tokens.grantIds.of(data.clientId, userId);
     const code = mintGrantBoundSecret(grant);
     await this.context.store.saveCode(
       grant,
@@ -97,7 +96,8 @@ export class PendingAuthorization {
         redirectUriGiven: data.redirectUriGiven,
         codeChallenge: data.codeChallenge,
         codeChallengeMethod: data.codeChallengeMethod,
-        tokenBody: tokenBody(data.clientId, data.scopes.join(' '), merged),
+        grantIdentity: grantIdentity(data.clientId, userId),
+        tokenBody: tokenBody(data.scopes.join(' '), merged, userIdExtra),
       },
       this.context.options.authorizationCodeTtl,
     );

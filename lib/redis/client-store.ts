@@ -53,17 +53,13 @@ export class ClientStore {
     );
   }
 
-  /** Deletes a client; the ids of the grants it had, or `null` if there was no such client. */
-  async delete(id: string): Promise<string[] | null> {
+  /** Deletes a client; `false` if there was no such client. */
+  async delete(id: string): Promise<boolean> {
     const { keys } = this.redis;
     const reply = await storageCall(
-      this.redis.runScript(
-        'deleteClient',
-        [keys.client(id), keys.allClients(), keys.clientGrants(id)],
-        [id],
-      ),
+      this.redis.runScript('deleteClient', [keys.client(id), keys.allClients()], [id]),
     );
-    return Array.isArray(reply) ? (reply[1] as string[]) : null;
+    return reply === 1;
   }
 
   async get(id: string): Promise<ClientRecord | null> {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { RedisConnection } from './redis-connection';
+import { Cluster } from 'ioredis';
+import { RedisConnection, RedisClient } from './redis-connection';
 import { storageCall, storageReplies } from './storage-call';
-import { secondsNow, TOKEN_TAIL, tokenHead } from './token-record';
+import { IDENTITY_FIELD, secondsNow, tokenHead, tombstone } from './token-record';
 
 /** What is stored for an authorization code (never the code itself). */
 export interface CodeRecord {
@@ -12,6 +13,8 @@ export interface CodeRecord {
   readonly redirectUriGiven: boolean;
   readonly codeChallenge?: string;
   readonly codeChallengeMethod?: string;
+  /** Whose grant it is (see `grantIdentity()`). */
+  readonly grantIdentity: string;
   /** The token body (see `tokenBody()`) the code will be exchanged for. */
   readonly tokenBody: string;
 }
@@ -24,10 +27,9 @@ export interface CodeExchange {
   readonly redirectUri: string | undefined;
   readonly codeVerifier: string | undefined;
   readonly codeVerifierS256: string | undefined;
-  readonly tokenHash: string;
+  readonly tokenField: Buffer;
   readonly issuedAt: number;
   readonly expiresAt: number | null;
-  readonly keyTtl: number;
 }
 
 /** Why an exchange was refused: the script's return codes. */
@@ -50,11 +52,18 @@ const EXCHANGE_FAILURES: Readonly<Record<number, CodeExchangeFailure>> = {
   [-7]: 'code_reused',
 };
 
-/** How many recorded grants a process remembers before it starts over. */
-const RECORDED_GRANTS_LIMIT = 100_000;
-
 /** How long a revoked token is remembered as revoked, so that a check can say why it fails. */
 export const TOMBSTONE_TTL = 3600;
+
+/**
+ * How long an expired token's field outlives its expiry, so that a check can still say
+ * "expired" rather than "unknown". Verification compares the expiry itself; this only delays
+ * the cleanup.
+ */
+export const EXPIRED_GRACE = 600;
+
+/** Keys asked for per SCAN call while walking the grants of a client being deleted. */
+const SCAN_BATCH = 1000;
 
 /**
  * Reads and writes pending authorization requests, codes and access tokens. Every write that
@@ -62,13 +71,7 @@ export const TOMBSTONE_TTL = 3600;
  */
 @Injectable()
 export class GrantStore {
-  /** Grants this process already recorded in their client's index (see `recordGrant()`). */
-  private readonly recordedGrants = new Set<string>();
-
-  constructor(private readonly redis: RedisConnection) {
-    // A Redis that lost its data lost the index too: record grants again after a reconnection.
-    redis.client.on('ready', () => this.recordedGrants.clear());
-  }
+  constructor(private readonly redis: RedisConnection) {}
 
   /**
    * The deployment's secret for deriving grant ids: read, or made and stored by the first
@@ -103,6 +106,7 @@ export class GrantStore {
       client: code.clientId,
       redirect_uri: code.redirectUri,
       redirect_given: code.redirectUriGiven ? '1' : '0',
+      grant: code.grantIdentity,
       body: code.tokenBody,
     };
     if (code.codeChallenge) {
@@ -116,115 +120,150 @@ export class GrantStore {
       .expire(key, ttl)
       .sadd(codes, codeHash)
       .expire(codes, ttl);
-    const [replies] = await Promise.all([
-      storageCall(transaction.exec()),
-      this.recordGrant(code.clientId, grantId),
-    ]);
-    storageReplies(replies);
+    storageReplies(await storageCall(transaction.exec()));
   }
 
-  /**
-   * Notes that a client holds a grant, so that deleting the client can revoke it. Sent along
-   * with the write it accompanies: no extra round trip.
-   */
-  private async recordGrant(clientId: string | null, grantId: string): Promise<void> {
-    if (clientId === null) return;
-    // A grant is recorded once per process, not once per token: every issuance would otherwise
-    // write to the registry's single slot.
-    const entry = `${clientId}\0${grantId}`;
-    if (this.recordedGrants.has(entry)) return;
-    await storageCall(this.redis.client.sadd(this.redis.keys.clientGrants(clientId), grantId));
-    if (this.recordedGrants.size >= RECORDED_GRANTS_LIMIT) this.recordedGrants.clear();
-    this.recordedGrants.add(entry);
-  }
-
-  /** Exchanges a code; the token body on success, or why it was refused. */
+  /** Exchanges a code; the token body and grant identity on success, or why it was refused. */
   async exchangeCode(
     exchange: CodeExchange,
-  ): Promise<{ body: string } | { failure: CodeExchangeFailure }> {
+  ): Promise<{ body: string; identity: string } | { failure: CodeExchangeFailure }> {
     const { keys } = this.redis;
+    const now = secondsNow();
     const reply = await storageCall(
       this.redis.runScript(
         'exchangeCode',
-        [
-          keys.code(exchange.grantId, exchange.codeHash),
-          keys.token(exchange.grantId, exchange.tokenHash),
-          keys.grantTokens(exchange.grantId),
-        ],
+        [keys.code(exchange.grantId, exchange.codeHash), keys.grant(exchange.grantId)],
         [
           exchange.clientId,
           exchange.redirectUri ?? '',
           exchange.codeVerifierS256 ?? '',
           exchange.codeVerifier ?? '',
-          exchange.tokenHash,
+          exchange.tokenField,
           tokenHead(exchange.issuedAt, exchange.expiresAt),
-          TOKEN_TAIL,
-          exchange.keyTtl,
-          keys.tokenPrefix(exchange.grantId),
+          grantLifetime(exchange.expiresAt, now),
+          now,
+          EXPIRED_GRACE,
+          tombstone(now + TOMBSTONE_TTL),
           TOMBSTONE_TTL,
         ],
       ),
     );
     if (Array.isArray(reply) && reply[0] === 1 && typeof reply[1] === 'string')
-      return { body: reply[1] };
+      return { body: reply[1], identity: String(reply[2]) };
     const failure = typeof reply === 'number' ? EXCHANGE_FAILURES[reply] : undefined;
     if (!failure)
       throw new Error(`unexpected reply of the exchangeCode script: ${JSON.stringify(reply)}`);
     return { failure };
   }
 
+  /** Stores a new token in its grant (see token-record.ts); `expiresAt` `null`: never expires. */
   async issueToken(
     grantId: string,
-    clientId: string | null,
-    tokenHash: string,
+    identity: string,
+    field: Buffer,
     value: string,
-    keyTtl: number,
+    expiresAt: number | null,
   ): Promise<void> {
-    const { keys } = this.redis;
-    await Promise.all([
-      storageCall(
-        this.redis.runScript(
-          'issueToken',
-          [keys.token(grantId, tokenHash), keys.grantTokens(grantId)],
-          [tokenHash, value, keyTtl, keys.tokenPrefix(grantId)],
-        ),
+    const now = secondsNow();
+    await storageCall(
+      this.redis.runScript(
+        'issueToken',
+        [this.redis.keys.grant(grantId)],
+        [identity, field, value, grantLifetime(expiresAt, now), now, EXPIRED_GRACE],
       ),
-      this.recordGrant(clientId, grantId),
-    ]);
+    );
   }
 
-  /** The stored token: one GET, the whole cost of a verification. */
-  getToken(grantId: string, tokenHash: string): Promise<string | null> {
-    return storageCall(this.redis.client.get(this.redis.keys.token(grantId, tokenHash)));
+  /**
+   * A stored token and its grant's identity: one HMGET, the whole cost of a verification. Either
+   * is `null` when missing.
+   */
+  async getToken(grantId: string, field: Buffer): Promise<[string | null, string | null]> {
+    const reply = await storageCall(
+      this.redis.client.hmget(this.redis.keys.grant(grantId), field, IDENTITY_FIELD),
+    );
+    return [reply[0], reply[1]];
   }
 
   /** 'revoked', 'unknown' (or already revoked), or 'not_owner' when `clientId` does not own it. */
   async revokeToken(
     grantId: string,
-    tokenHash: string,
+    field: Buffer,
     clientId: string | undefined,
   ): Promise<'revoked' | 'unknown' | 'not_owner'> {
-    const { keys } = this.redis;
+    const now = secondsNow();
     const reply = await storageCall(
       this.redis.runScript(
         'revokeToken',
-        [keys.token(grantId, tokenHash), keys.grantTokens(grantId)],
-        [tokenHash, TOMBSTONE_TTL, clientId ?? '', secondsNow()],
+        [this.redis.keys.grant(grantId)],
+        [field, tombstone(now + TOMBSTONE_TTL), TOMBSTONE_TTL, clientId ?? '', now],
       ),
     );
     return reply === 1 ? 'revoked' : reply === -1 ? 'not_owner' : 'unknown';
   }
 
-  /** Revokes every token of a grant; how many live tokens it revoked. */
-  async revokeGrant(grantId: string): Promise<number> {
+  /**
+   * Revokes every token of a grant and forgets its codes; how many live tokens it revoked. With
+   * `clientId`, a grant of another client is left alone.
+   */
+  async revokeGrant(grantId: string, clientId?: string): Promise<number> {
     const { keys } = this.redis;
+    const now = secondsNow();
     const reply = await storageCall(
       this.redis.runScript(
         'revokeGrant',
-        [keys.grantTokens(grantId), keys.grantCodes(grantId)],
-        [keys.tokenPrefix(grantId), TOMBSTONE_TTL, keys.codePrefix(grantId), secondsNow()],
+        [keys.grant(grantId), keys.grantCodes(grantId)],
+        [
+          keys.codePrefix(grantId),
+          tombstone(now + TOMBSTONE_TTL),
+          TOMBSTONE_TTL,
+          now,
+          clientId ?? '',
+        ],
       ),
     );
     return Number(reply);
   }
+
+  /**
+   * Revokes every grant of a client: those whose id starts with its tag, found by SCAN on every
+   * master, each checked to be the client's before it is touched. Its cost follows the number
+   * of keys in Redis, which Redis filters itself; it runs when a client is deleted, never on a
+   * request path. Returns how many live tokens it revoked.
+   */
+  async revokeGrantsOfClient(clientId: string, clientTag: string): Promise<number> {
+    const { keys } = this.redis;
+    const pattern = keys.grantsOfClientTag(clientTag);
+    const seen = new Set<string>();
+    let revoked = 0;
+    for (const node of masters(this.redis.client)) {
+      let cursor = '0';
+      do {
+        const [next, found] = await storageCall(
+          node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_BATCH),
+        );
+        cursor = next;
+        const grants = found
+          .map((key) => keys.grantIdOfKey(key))
+          .filter((grant): grant is string => grant !== null && !seen.has(grant));
+        for (const grant of grants) seen.add(grant);
+        const counts = await Promise.all(grants.map((grant) => this.revokeGrant(grant, clientId)));
+        revoked += counts.reduce((sum, count) => sum + count, 0);
+      } while (cursor !== '0');
+    }
+    return revoked;
+  }
+}
+
+/**
+ * How long a grant must live for a token that expires at `expiresAt` (0: for ever): until the
+ * expiry, and the grace after it during which a check still says "expired".
+ */
+function grantLifetime(expiresAt: number | null, now: number): number {
+  return expiresAt === null ? 0 : Math.max(1, expiresAt - now + EXPIRED_GRACE);
+}
+
+/** The connections a SCAN of the whole keyspace must walk: each master of a cluster. */
+function masters(client: RedisClient): Pick<RedisClient, 'scan'>[] {
+  return client instanceof Cluster ? (client as Cluster).nodes('master') : [client];
 }

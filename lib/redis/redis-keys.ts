@@ -11,7 +11,7 @@ import { keySegment } from './key-segment';
  * Codes and tokens live under the tag of their grant (one user and one client): the grant id
  * is carried in the code and token strings themselves, so that verification finds the key with
  * no lookup, and issuing, exchanging and revoking touch one slot each. Codes, tokens and
- * pending requests appear in key names only as SHA-256 hashes.
+ * pending requests appear in key names and fields only as SHA-256 hashes.
  */
 export class RedisKeys {
   private readonly registry: string;
@@ -35,32 +35,33 @@ export class RedisKeys {
     return `${this.registry}:all`;
   }
 
-  /** Set: the ids of the grants a client was ever issued a code or token under. */
-  clientGrants(clientId: string): string {
-    return `${this.registry}:grants:${keySegment(clientId)}`;
-  }
-
   /** Set: ids of the clients whose attribute `name` equals `value`. */
   clientAttribute(name: string, value: string): string {
     return `${this.registry}:attr:${keySegment(name)}:${keySegment(value)}`;
   }
 
-  /** String: the data of one access token, or a short-lived tombstone once it is revoked. */
-  token(grantId: string, tokenHash: string): string {
-    return `${this.tokenPrefix(grantId)}${tokenHash}`;
+  /**
+   * Hash: one grant, that is who it is (field `g`) and its access tokens, one field each (see
+   * token-record.ts). The key is the grant itself: no suffix, as it is stored once per grant.
+   */
+  grant(grantId: string): string {
+    return `${this.prefix}:{${grantId}}`;
   }
 
   /**
-   * What every token key of a grant starts with: scripts that walk a grant's token set append
-   * a token hash to it, so that key names are still spelled only here.
+   * A SCAN pattern matching every key of the grants whose id starts with `clientTag`: those of
+   * one client, and rarely one of another client with the same tag (see `GrantIds`).
    */
-  tokenPrefix(grantId: string): string {
-    return `${this.prefix}:{${grantId}}:token:`;
+  grantsOfClientTag(clientTag: string): string {
+    return `${globEscape(this.prefix)}:{${globEscape(clientTag)}*`;
   }
 
-  /** Set: the hashes of the tokens issued under one grant, for `revokeGrant()`. */
-  grantTokens(grantId: string): string {
-    return `${this.prefix}:{${grantId}}:tokens`;
+  /** The grant id in a key name of a grant (see `grantsOfClientTag()`); `null` for any other key. */
+  grantIdOfKey(key: string): string | null {
+    const start = this.prefix.length + 2;
+    if (!key.startsWith(`${this.prefix}:{`)) return null;
+    const end = key.indexOf('}', start);
+    return end > start ? key.slice(start, end) : null;
   }
 
   /** Hash: one authorization code, from `accept()` until it expires. */
@@ -68,7 +69,10 @@ export class RedisKeys {
     return `${this.codePrefix(grantId)}${codeHash}`;
   }
 
-  /** What every code key of a grant starts with (see `tokenPrefix()`). */
+  /**
+   * What every code key of a grant starts with: scripts that walk a grant's code set append a
+   * code hash to it, so that key names are still spelled only here.
+   */
   codePrefix(grantId: string): string {
     return `${this.prefix}:{${grantId}}:code:`;
   }
@@ -93,6 +97,11 @@ export class RedisKeys {
 
   /** Every key of this prefix, for tests and tools that need to find them; never on a request path. */
   pattern(): string {
-    return `${this.prefix}:*`;
+    return `${globEscape(this.prefix)}:*`;
   }
+}
+
+/** Escapes the characters SCAN MATCH gives a meaning (`*`, `?`, `[`, `]`, `\\`). */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

@@ -1,3 +1,14 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * How access tokens are stored. A grant (one user and one client) is one Redis hash: field `g`
+ * says whose grant it is, and every token issued under it is one more field, named by the token's
+ * digest. The grant's hash is at once the tokens' storage and the index `revokeGrant()` walks,
+ * and a grant that holds a few tokens stays a listpack, the most compact encoding Redis has.
+ * Values are kept short for the same reason: Redis converts a hash whose values grow past 64
+ * bytes (`hash-max-listpack-value`) into a table that costs several times as much.
+ */
+
 /** What is stored for one access token (never the token itself). */
 export interface TokenRecord {
   /** `null` for a token issued by the password grant to an anonymous public client. */
@@ -10,61 +21,122 @@ export interface TokenRecord {
   readonly expiresAt: number | null;
 }
 
+/** The field of a grant's hash that says whose grant it is (see `grantIdentity()`). */
+export const IDENTITY_FIELD = 'g';
+
+// Control characters can occur neither in a scope (RFC 6749 §3.3), nor in a client id
+// (RFC 6749 appendix A.1), nor raw in JSON, so this one can separate all three.
+const SEPARATOR = '\x1f';
+
+/** Times are whole seconds in base 36: six characters where decimal takes ten. */
+const TIME_RADIX = 36;
+
 /** Now, in seconds since the epoch: the unit of every stored time. */
 export function secondsNow(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-/** The value a revoked token's key holds until its tombstone expires. */
-export const REVOKED = '0';
+/**
+ * The field that holds a token in its grant's hash: the first 128 bits of the token's SHA-256,
+ * as bytes. The token's random part has 256 bits, so nothing stored helps to find one.
+ */
+export function tokenField(token: string): Buffer {
+  return createHash('sha256').update(token).digest().subarray(0, 16);
+}
 
-const VERSION = 1;
+/** Whether `clientId` can be stored: RFC 6749 appendix A.1 allows visible ASCII and spaces. */
+export function isStorableClientId(clientId: string | null): boolean {
+  return clientId === null || /^[\x20-\x7e]+$/.test(clientId);
+}
+
+/** The grant's `g` field: `<client id>`, then `␟<user id>` when a user granted it. */
+export function grantIdentity(clientId: string | null, userId: string | undefined): string {
+  const client = clientId ?? '';
+  return userId === undefined ? client : client + SEPARATOR + userId;
+}
+
+function parseIdentity(identity: string): { clientId: string | null; userId?: string } {
+  const separator = identity.indexOf(SEPARATOR);
+  const client = separator < 0 ? identity : identity.slice(0, separator);
+  const clientId = client === '' ? null : client;
+  return separator < 0 ? { clientId } : { clientId, userId: identity.slice(separator + 1) };
+}
 
 /**
- * The part of an encoded token that does not depend on when it is issued. An authorization
- * code stores it, so that the exchange script can write the token without parsing anything.
+ * The part of a stored token that does not depend on when it is issued: its scope, and its
+ * extras but the user id (the grant's identity holds that). An authorization code stores it, so
+ * that the exchange script writes the token without parsing anything.
  */
 export function tokenBody(
-  clientId: string | null,
   scope: string,
   extras: Readonly<Record<string, string>>,
+  userIdExtra: string,
 ): string {
-  return `${JSON.stringify(clientId)},${JSON.stringify(scope)},${JSON.stringify(extras)}`;
-}
-
-/** The encoded token is `head + body + tail`: a compact JSON array. */
-export function tokenHead(issuedAt: number, expiresAt: number | null): string {
-  return `[${VERSION},${issuedAt},${expiresAt ?? 0},`;
-}
-
-/** See `tokenHead()`. */
-export const TOKEN_TAIL = ']';
-
-/** Encodes a token record as it is stored. */
-export function encodeToken(record: TokenRecord): string {
-  return (
-    tokenHead(record.issuedAt, record.expiresAt) +
-    tokenBody(record.clientId, record.scope, record.extras) +
-    TOKEN_TAIL
-  );
-}
-
-/** Decodes a stored token; `null` when the value is not one (a newer format, a corrupted key). */
-export function decodeToken(value: string): TokenRecord | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return null;
+  let others: Record<string, string> | undefined;
+  for (const name of Object.keys(extras)) {
+    if (name === userIdExtra) continue;
+    (others ??= {})[name] = extras[name];
   }
-  if (!Array.isArray(parsed) || parsed[0] !== VERSION || parsed.length !== 6) return null;
-  const [, issuedAt, expiresAt, clientId, scope, extras] = parsed as [
-    number,
-    number,
-    number,
-    string | null,
-    string,
-    Record<string, string>,
-  ];
-  return { clientId, scope, extras, issuedAt, expiresAt: expiresAt === 0 ? null : expiresAt };
+  return others === undefined ? scope : scope + SEPARATOR + JSON.stringify(others);
+}
+
+/**
+ * The part of a stored token that says when: `<issued at>␟<lifetime>␟`, the lifetime in seconds
+ * and 0 for a token that never expires. The stored token is `tokenHead() + tokenBody()`.
+ */
+export function tokenHead(issuedAt: number, expiresAt: number | null): string {
+  const lifetime = expiresAt === null ? 0 : expiresAt - issuedAt;
+  return issuedAt.toString(TIME_RADIX) + SEPARATOR + lifetime.toString(TIME_RADIX) + SEPARATOR;
+}
+
+/**
+ * What a revoked token's field holds: `-` and until when it is reported as revoked rather than
+ * unknown. The scripts prune it after that.
+ */
+export function tombstone(until: number): string {
+  return '-' + until.toString(TIME_RADIX);
+}
+
+/** A stored token read back: the record, `'revoked'`, or `null` for nothing usable. */
+export type StoredToken = TokenRecord | 'revoked' | null;
+
+/**
+ * Decodes a token's field and its grant's identity; `null` when there is no token, or the value
+ * is not one (a newer format, a corrupted key).
+ */
+export function decodeToken(
+  value: string | null,
+  identity: string | null,
+  userIdExtra: string,
+  now: number,
+): StoredToken {
+  if (value === null || identity === null) return null;
+  if (value.charCodeAt(0) === 0x2d /* - */) {
+    return parseInt(value.slice(1), TIME_RADIX) > now ? 'revoked' : null;
+  }
+  const first = value.indexOf(SEPARATOR);
+  const second = value.indexOf(SEPARATOR, first + 1);
+  if (first < 1 || second < 0) return null;
+  const issuedAt = parseInt(value.slice(0, first), TIME_RADIX);
+  const lifetime = parseInt(value.slice(first + 1, second), TIME_RADIX);
+  if (Number.isNaN(issuedAt) || Number.isNaN(lifetime)) return null;
+  const third = value.indexOf(SEPARATOR, second + 1);
+  const scope = third < 0 ? value.slice(second + 1) : value.slice(second + 1, third);
+  let extras: Record<string, string> = {};
+  if (third >= 0) {
+    try {
+      extras = JSON.parse(value.slice(third + 1)) as Record<string, string>;
+    } catch {
+      return null;
+    }
+  }
+  const { clientId, userId } = parseIdentity(identity);
+  if (userId !== undefined) extras = { ...extras, [userIdExtra]: userId };
+  return {
+    clientId,
+    scope,
+    extras,
+    issuedAt,
+    expiresAt: lifetime === 0 ? null : issuedAt + lifetime,
+  };
 }

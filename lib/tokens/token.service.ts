@@ -9,10 +9,11 @@ import { OAuthError } from '../errors';
 import { CodeExchangeFailure, GrantStore } from '../redis/grant-store';
 import {
   decodeToken,
-  encodeToken,
-  REVOKED,
+  grantIdentity,
+  isStorableClientId,
   secondsNow,
-  TOKEN_TAIL,
+  tokenBody,
+  tokenField,
   tokenHead,
   TokenRecord,
 } from '../redis/token-record';
@@ -21,11 +22,8 @@ import type { ActiveTokenIntrospection, IntrospectionResponse } from './introspe
 import { InvalidAccessToken } from './invalid-access-token';
 import { IssuedAccessToken } from './issued-access-token';
 
-/**
- * How long an expired token's key outlives its expiry, so that a check can still say "expired"
- * rather than "unknown". Verification compares the expiry itself; this only delays the cleanup.
- */
-const EXPIRED_GRACE = 600;
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** The claims of RFC 7662 §2.2, which no extra may imitate. */
 const INTROSPECTION_CLAIMS: ReadonlySet<string> = new Set([
@@ -93,25 +91,32 @@ export class TokenService {
    * its own. The token string exists only in the returned object.
    */
   async issueAccessToken(grant: AccessTokenGrant): Promise<IssuedAccessToken> {
+    const { clientId, scopes } = grant;
+    if (!isStorableClientId(clientId))
+      throw new TypeError('oauthist: a client id is visible ASCII (RFC 6749 appendix A.1)');
+    if (!scopes.every((scope) => SCOPE_TOKEN.test(scope)))
+      throw new TypeError('oauthist: a scope is visible ASCII but " and \\ (RFC 6749 §3.3)');
     const extras = grant.extras ?? {};
+    const { userIdExtra } = this.options;
+    const userId = extras[userIdExtra];
     const issuedAt = secondsNow();
     const record: TokenRecord = {
-      clientId: grant.clientId,
-      scope: grant.scopes.join(' '),
+      clientId,
+      scope: scopes.join(' '),
       extras,
       issuedAt,
       expiresAt: this.expiryOf(issuedAt),
     };
-    const grantOfToken = this.grantIds.of(grant.clientId, extras[this.options.userIdExtra]);
+    const grantOfToken = this.grantIds.of(clientId, userId);
     const token = mintGrantBoundSecret(grantOfToken);
     await this.store.issueToken(
       grantOfToken,
-      grant.clientId,
-      sha256(token),
-      encodeToken(record),
-      this.keyTtl(),
+      grantIdentity(clientId, userId),
+      tokenField(token),
+      tokenHead(issuedAt, record.expiresAt) + tokenBody(record.scope, extras, userIdExtra),
+      record.expiresAt,
     );
-    return new IssuedAccessToken(token, AccessToken.fromRecord(record, this.options.userIdExtra));
+    return new IssuedAccessToken(token, AccessToken.fromRecord(record, userIdExtra));
   }
 
   /**
@@ -121,12 +126,12 @@ export class TokenService {
   async verifyAccessToken(token: string, ...scopes: string[]): Promise<AccessToken> {
     const grant = typeof token === 'string' ? grantIdOf(token) : null;
     if (grant === null) throw new InvalidAccessToken('malformed', scopes);
-    const value = await this.store.getToken(grant, sha256(token));
-    if (value === null) throw new InvalidAccessToken('unknown', scopes);
-    if (value === REVOKED) throw new InvalidAccessToken('revoked', scopes);
-    const record = decodeToken(value);
+    const [value, identity] = await this.store.getToken(grant, tokenField(token));
+    const now = secondsNow();
+    const record = decodeToken(value, identity, this.options.userIdExtra, now);
     if (record === null) throw new InvalidAccessToken('unknown', scopes);
-    if (record.expiresAt !== null && record.expiresAt <= secondsNow())
+    if (record === 'revoked') throw new InvalidAccessToken('revoked', scopes);
+    if (record.expiresAt !== null && record.expiresAt <= now)
       throw new InvalidAccessToken('expired', scopes);
     const accessToken = AccessToken.fromRecord(record, this.options.userIdExtra);
     if (!accessToken.hasAnyScope(...scopes))
@@ -152,7 +157,7 @@ export class TokenService {
   ): Promise<'revoked' | 'unknown' | 'not_owner'> {
     const grant = typeof token === 'string' ? grantIdOf(token) : null;
     if (grant === null) return Promise.resolve('unknown');
-    return this.store.revokeToken(grant, sha256(token), clientId);
+    return this.store.revokeToken(grant, tokenField(token), clientId);
   }
 
   /**
@@ -205,23 +210,21 @@ export class TokenService {
       redirectUri: exchange.redirectUri,
       codeVerifier: verifier,
       codeVerifierS256: verifier === undefined ? undefined : s256(verifier),
-      tokenHash: sha256(token),
+      tokenField: tokenField(token),
       issuedAt,
       expiresAt,
-      keyTtl: this.keyTtl(),
     });
     if ('failure' in result)
       throw new OAuthError('invalid_grant', REDEMPTION_FAILURES[result.failure]);
-    const record = decodeToken(tokenHead(issuedAt, expiresAt) + result.body + TOKEN_TAIL);
-    if (record === null)
+    const record = decodeToken(
+      tokenHead(issuedAt, expiresAt) + result.body,
+      result.identity,
+      this.options.userIdExtra,
+      issuedAt,
+    );
+    if (record === null || record === 'revoked')
       throw new Error('oauthist: an authorization code held a malformed token body');
     return new IssuedAccessToken(token, AccessToken.fromRecord(record, this.options.userIdExtra));
-  }
-
-  /** @internal The lifetime of a token's Redis key: its own, plus the grace to say "expired". */
-  keyTtl(): number {
-    const ttl = this.options.accessTokenTtl;
-    return ttl === null ? 0 : ttl + EXPIRED_GRACE;
   }
 
   /** @internal When a token issued now expires, seconds since the epoch; `null`: never. */

@@ -6,7 +6,7 @@ import {
   RegisteredClient,
   TokenService,
 } from '../../lib';
-import { basic, countTokenKeys, errorOf } from '../support/grants';
+import { basic, countStoredTokens, errorOf } from '../support/grants';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
 
 describe('client credentials grant (RFC 6749 §4.4)', () => {
@@ -68,7 +68,7 @@ describe('client credentials grant (RFC 6749 §4.4)', () => {
   it('refuses a public client with unauthorized_client', async () => {
     const request = await grants.clientCredentialsRequest({ client_id: native.id });
     expect(errorOf(request).error).toBe('unauthorized_client');
-    expect(await countTokenKeys(fixture)).toBe(0);
+    expect(await countStoredTokens(fixture)).toBe(0);
   });
 
   it('refuses a request without client authentication with invalid_client', async () => {
@@ -77,7 +77,7 @@ describe('client credentials grant (RFC 6749 §4.4)', () => {
     expect(error.error).toBe('invalid_client');
     expect(error.status).toBe(401);
     await expect(request.exchangeForToken()).rejects.toBe(error);
-    expect(await countTokenKeys(fixture)).toBe(0);
+    expect(await countStoredTokens(fixture)).toBe(0);
   });
 
   it('refuses a confidential client that sends only its client_id with invalid_client', async () => {
@@ -100,6 +100,6 @@ describe('client credentials grant (RFC 6749 §4.4)', () => {
       scope: 'reports delete-everything',
     });
     expect(errorOf(request).error).toBe('invalid_scope');
-    expect(await countTokenKeys(fixture)).toBe(0);
+    expect(await countStoredTokens(fixture)).toBe(0);
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '../../lib';
 import {
   basic,
-  countTokenKeys,
+  countStoredTokens,
   errorOf,
   NEVER_ISSUED,
   obtainCode,
@@ -404,7 +404,7 @@ describe('authorization code exchange (RFC 6749 §4.1.3)', () => {
       });
       expect(exchange.isInvalid()).toBe(false);
       expect(await exchangeOutcome(exchange)).toBe('invalid_grant');
-      expect(await countTokenKeys(fixture)).toBe(0);
+      expect(await countStoredTokens(fixture)).toBe(0);
     });
 
     it('redirect_uri given at authorization is required at the exchange (RFC 6749 §4.1.3)', async () => {
@@ -598,7 +598,7 @@ describe('authorization code exchange (RFC 6749 §4.1.3)', () => {
       const winners = outcomes.filter((outcome) => outcome.startsWith('token:'));
       expect(winners).toHaveLength(1);
       expect(outcomes.filter((outcome) => outcome === 'invalid_grant')).toHaveLength(29);
-      expect(await countTokenKeys(fixture)).toBe(1);
+      expect(await countStoredTokens(fixture)).toBe(1);
     });
 
     it('a replay is refused and revokes the token the code gave', async () => {
@@ -618,7 +618,7 @@ describe('authorization code exchange (RFC 6749 §4.1.3)', () => {
         reason: 'revoked',
       });
       // Nothing was issued to the replay either.
-      expect(await countTokenKeys(fixture)).toBe(1);
+      expect(await countStoredTokens(fixture)).toBe(1);
     });
 
     it('a replay leaves the other tokens of the same user and client alone', async () => {

@@ -5,7 +5,7 @@ import {
   RegisteredClient,
   TokenService,
 } from '../../lib';
-import { countTokenKeys } from '../support/grants';
+import { countStoredTokens } from '../support/grants';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
 import { fragmentOf, queryOf } from '../support/pkce';
 
@@ -55,7 +55,7 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
       await expect(request.savePending({ userId: 'alice' })).rejects.toMatchObject({
         error: 'unsupported_response_type',
       });
-      expect(await countTokenKeys(fixture)).toBe(0);
+      expect(await countStoredTokens(fixture)).toBe(0);
     });
 
     it('answers the same to an HTTP request with response_type=token', async () => {
@@ -131,7 +131,7 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
         error_description: expect.any(String),
         state: 'xyz',
       });
-      expect(await countTokenKeys(fixture)).toBe(0);
+      expect(await countStoredTokens(fixture)).toBe(0);
     });
 
     it('reports an invalid scope in the fragment', async () => {
@@ -144,7 +144,7 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
       const redirect = await request.getRedirect({ extras: { userId: 'alice' } });
       expectQueryUntouched(redirect);
       expect(fragmentOf(redirect)).toMatchObject({ error: 'invalid_scope', state: 'xyz' });
-      expect(await countTokenKeys(fixture)).toBe(0);
+      expect(await countStoredTokens(fixture)).toBe(0);
     });
 
     it('refuses response_type=code at the implicit request', async () => {
@@ -182,7 +182,7 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
       const redirect = await pending.decline();
       expectQueryUntouched(redirect);
       expect(fragmentOf(redirect)).toMatchObject({ error: 'access_denied', state: 'xyz' });
-      expect(await countTokenKeys(fixture)).toBe(0);
+      expect(await countStoredTokens(fixture)).toBe(0);
     });
   });
 

@@ -36,7 +36,10 @@ function callsOf(connection: RedisConnection): [string, () => Promise<unknown>][
         return storageReplies(await storageCall(pipeline.exec()));
       },
     ],
-    ['a MULTI', () => grants.saveCode('g', 'h', { ...code, tokenBody: '"x"' }, 60)],
+    [
+      'a MULTI',
+      () => grants.saveCode('g', 'h', { ...code, grantIdentity: 'c', tokenBody: 'x' }, 60),
+    ],
   ];
 }
 

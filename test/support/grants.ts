@@ -84,8 +84,17 @@ export async function expectNotStored(
   expect(leaks).toEqual([]);
 }
 
-/** How many access token keys (live or tombstones) exist under the fixture's prefix. */
-export async function countTokenKeys(fixture: OAuthistFixture): Promise<number> {
+/**
+ * How many access tokens (live or tombstones) are stored under the fixture's prefix: the fields
+ * of every grant's hash but its identity `g`.
+ */
+export async function countStoredTokens(fixture: OAuthistFixture): Promise<number> {
   const dump = await dumpKeys(fixture.redis, fixture.prefix);
-  return [...dump.keys()].filter((key) => /:token:[^:]+$/.test(key)).length;
+  let tokens = 0;
+  for (const [key, content] of dump) {
+    if (!/^[^{]*:\{[^}]+\}$/.test(key)) continue;
+    const fields = JSON.parse(content) as Record<string, string> | null;
+    tokens += Object.keys(fields ?? {}).filter((field) => field !== 'g').length;
+  }
+  return tokens;
 }

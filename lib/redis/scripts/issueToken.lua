@@ -1,18 +1,13 @@
--- Stores a new access token and records it in its grant, in one step.
+-- Stores a new access token in its grant's hash, which is also the grant's index of tokens.
 --
--- KEYS[1]  the token's key
--- KEYS[2]  the grant's token set
--- ARGV[1]  the token hash (the member of KEYS[2])
--- ARGV[2]  the encoded token
--- ARGV[3]  the key's lifetime in seconds; 0: no expiry
--- ARGV[4]  the prefix of the grant's token keys (a member appended to it names its key)
+-- KEYS[1]  the grant's hash
+-- ARGV[1]  the grant's identity (field 'g')
+-- ARGV[2]  the token's field
+-- ARGV[3]  the encoded token
+-- ARGV[4]  the grant's lifetime in seconds that this token needs; 0: no expiry
+-- ARGV[5]  now, seconds since the epoch
+-- ARGV[6]  how long an expired token is still reported as expired, seconds
 -- Returns  1
---- @include "addToGrant"
-local keyTtl = tonumber(ARGV[3])
-if keyTtl > 0 then
-  redis.call('SET', KEYS[1], ARGV[2], 'EX', keyTtl)
-else
-  redis.call('SET', KEYS[1], ARGV[2])
-end
-addToGrant(KEYS[2], ARGV[1], keyTtl, ARGV[4])
+--- @include "grant"
+storeToken(KEYS[1], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]))
 return 1

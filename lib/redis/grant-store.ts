@@ -27,7 +27,7 @@ export interface CodeExchange {
   readonly redirectUri: string | undefined;
   readonly codeVerifier: string | undefined;
   readonly codeVerifierS256: string | undefined;
-  readonly tokenField: Buffer;
+  readonly tokenField: string;
   readonly issuedAt: number;
   readonly expiresAt: number | null;
 }
@@ -160,7 +160,7 @@ export class GrantStore {
   async issueToken(
     grantId: string,
     identity: string,
-    field: Buffer,
+    field: string,
     value: string,
     expiresAt: number | null,
   ): Promise<void> {
@@ -178,7 +178,7 @@ export class GrantStore {
    * A stored token and its grant's identity: one HMGET, the whole cost of a verification. Either
    * is `null` when missing.
    */
-  async getToken(grantId: string, field: Buffer): Promise<[string | null, string | null]> {
+  async getToken(grantId: string, field: string): Promise<[string | null, string | null]> {
     const reply = await storageCall(
       this.redis.client.hmget(this.redis.keys.grant(grantId), field, IDENTITY_FIELD),
     );
@@ -188,7 +188,7 @@ export class GrantStore {
   /** 'revoked', 'unknown' (or already revoked), or 'not_owner' when `clientId` does not own it. */
   async revokeToken(
     grantId: string,
-    field: Buffer,
+    field: string,
     clientId: string | undefined,
   ): Promise<'revoked' | 'unknown' | 'not_owner'> {
     const now = secondsNow();

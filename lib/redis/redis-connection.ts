@@ -13,7 +13,7 @@ export type RedisClient = Redis | Cluster;
 
 type ScriptCommand = (
   numberOfKeys: number,
-  ...keysAndArgs: (string | number | Buffer)[]
+  ...keysAndArgs: (string | number)[]
 ) => Promise<unknown>;
 
 function isRedisClient(value: unknown): value is RedisClient {
@@ -86,7 +86,7 @@ export class RedisConnection implements OnApplicationShutdown {
   runScript(
     script: LuaScriptName,
     keys: readonly string[],
-    args: readonly (string | number | Buffer)[],
+    args: readonly (string | number)[],
   ): Promise<unknown> {
     const command = (this.client as unknown as Record<string, ScriptCommand>)[commandName(script)];
     return command.call(this.client, keys.length, ...keys, ...args);

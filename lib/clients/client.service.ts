@@ -14,6 +14,7 @@ import type {
 import { ClientRecord, ClientStore } from '../redis/client-store';
 import { GrantStore } from '../redis/grant-store';
 import { GrantIds } from '../crypto/grant-ids';
+import type { BruteForceLimits } from '../throttling/brute-force-limits';
 import { attributeName, attributeValue, attributeValues } from './client-attributes';
 import { CLIENT_TYPES, ClientType, isConfidentialType } from './client-type';
 import { validateRedirectUrl } from './redirect-url';
@@ -189,7 +190,23 @@ export class ClientService {
    * compared in constant time, and an unknown id costs the same as a wrong secret.
    */
   async authenticate(clientId: string, secret: string): Promise<OAuthClient | null> {
-    const record = await this.loadRecord(clientId);
+    return this.check(await this.loadRecord(clientId), secret);
+  }
+
+  /**
+   * @internal `authenticate()` under the brute-force limit, read in the same command:
+   * `retryAfterMs` > 0 when the id must wait, whatever the secret.
+   */
+  async authenticateWithinLimit(
+    clientId: string,
+    secret: string,
+    limits: BruteForceLimits | null,
+  ): Promise<{ client: OAuthClient | null; retryAfterMs: number }> {
+    const { record, retryAfterMs } = await this.store.getForAuthentication(clientId, limits);
+    return { client: this.check(record, secret), retryAfterMs };
+  }
+
+  private check(record: ClientRecord | null, secret: string): OAuthClient | null {
     const matches = constantTimeEqual(sha256(secret), record?.secretHash ?? NO_SECRET);
     return record?.secretHash && matches ? toClient(record) : null;
   }

@@ -3,6 +3,7 @@ import { OAuthError } from '../errors';
 import type { OAuthClient } from '../interfaces';
 import type { AttemptLimiter } from '../throttling/attempt-limiter';
 import { clientSubject } from '../throttling/attempt-subject';
+import { tooManyAttempts } from '../throttling/too-many-attempts';
 import type { RequestParameters } from './request-parameters';
 
 /**
@@ -40,8 +41,8 @@ function basicCredentials(header: string, realm: string): [string, string] {
 }
 
 /**
- * Checks a client's secret under the brute-force limit. The limit's check travels with the
- * client lookup, and only a failure is counted, so a success costs no extra round trip. A burst
+ * Checks a client's secret under the brute-force limit. The limit is read in the same command
+ * as the client, and only a failure is counted, so a success costs no extra command. A burst
  * of parallel guesses can all be checked before the first failure is counted; that is
  * acceptable here, unlike for passwords, as the secrets are 256 random bits.
  */
@@ -53,11 +54,18 @@ async function authenticateWithSecret(
   realm: string,
 ): Promise<OAuthClient> {
   const subject = clientSubject(id);
-  const [client] = await Promise.all([
-    clients.authenticate(id, secret),
-    limiter.assertAllowed(subject),
-  ]);
-  if (client !== null) return client;
+  // An id that is not well-formed names no client, but its guesses are counted all the same.
+  if (!id.isWellFormed() || id.length === 0) {
+    await limiter.assertAllowed(subject);
+  } else {
+    const { client, retryAfterMs } = await clients.authenticateWithinLimit(
+      id,
+      secret,
+      limiter.limits,
+    );
+    if (retryAfterMs > 0) throw tooManyAttempts(subject, retryAfterMs);
+    if (client !== null) return client;
+  }
   await limiter.recordFailure(subject);
   throw invalidClient(realm, 'client authentication failed');
 }

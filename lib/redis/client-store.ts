@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientType } from '../clients/client-type';
 import { RedisConnection } from './redis-connection';
+import type { BruteForceLimits } from '../throttling/brute-force-limits';
 import { storageCall, storageReplies } from './storage-call';
 
 /** A client as it is stored: the public fields plus the hash of its secret. */
@@ -60,6 +61,30 @@ export class ClientStore {
       this.redis.runScript('deleteClient', [keys.client(id), keys.allClients()], [id]),
     );
     return reply === 1;
+  }
+
+  /**
+   * A client about to authenticate, and how long its id must still wait under the brute-force
+   * limit (0: it may try): one script, as both sit in the registry's slot. `limits` `null`: no
+   * limit.
+   */
+  async getForAuthentication(
+    id: string,
+    limits: BruteForceLimits | null,
+  ): Promise<{ record: ClientRecord | null; retryAfterMs: number }> {
+    const { keys } = this.redis;
+    const reply = await storageCall(
+      this.redis.runScript(
+        'readClientForAuthentication',
+        [keys.client(id), keys.attempts('client', id)],
+        limits === null ? [0, 0] : [limits.windowSeconds * 1000, limits.maxFailures],
+      ),
+    );
+    if (!Array.isArray(reply) || typeof reply[0] !== 'number')
+      throw new Error('unexpected reply of the readClientForAuthentication script');
+    const hash: Record<string, string> = {};
+    for (let i = 1; i < reply.length; i += 2) hash[String(reply[i])] = String(reply[i + 1]);
+    return { record: parseRecord(id, hash), retryAfterMs: reply[0] };
   }
 
   async get(id: string): Promise<ClientRecord | null> {

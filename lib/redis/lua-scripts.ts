@@ -21,6 +21,7 @@ export const LUA_SCRIPTS = {
   revokeToken: read('revokeToken'),
   revokeGrant: read('revokeGrant'),
   limitAttempts: read('limitAttempts'),
+  readClientForAuthentication: read('readClientForAuthentication'),
 } as const;
 
 /** The name of one of oauthist's Lua scripts. */

@@ -89,10 +89,14 @@ export class RedisKeys {
 
   /**
    * Sorted set: the recent counted attempts of one client id or username (brute-force
-   * protection). Each subject has a tag of its own, so an attack on one name loads one slot.
+   * protection). A client id's sit in the registry beside the client, so that one script reads
+   * both: an attack on an id loads the registry's slot, which its lookups load anyway. Each
+   * username has a tag of its own, so an attack on one name loads one slot.
    */
   attempts(subject: 'client' | 'username', id: string): string {
-    return `${this.prefix}:{${subject}:${keySegment(id)}}:attempts`;
+    return subject === 'client'
+      ? `${this.registry}:client:${keySegment(id)}:attempts`
+      : `${this.prefix}:{${subject}:${keySegment(id)}}:attempts`;
   }
 
   /** Every key of this prefix, for tests and tools that need to find them; never on a request path. */

@@ -22,7 +22,8 @@ function attemptId(): string {
  */
 @Injectable()
 export class AttemptLimiter {
-  private readonly limits: BruteForceLimits | null;
+  /** The limits in force; `null` when the protection is off. */
+  readonly limits: BruteForceLimits | null;
 
   constructor(
     private readonly redis: RedisConnection,

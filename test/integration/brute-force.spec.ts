@@ -195,6 +195,24 @@ describe('brute-force protection (RFC 6749 §10.10)', () => {
       expect(await redis.exists(keys.attempts('client', 'nobody'))).toBe(0);
     });
 
+    it('counts a client id that is not well-formed Unicode, which names no client, all the same', async () => {
+      const malformed = 'web\ud800';
+      for (let i = 0; i < MAX_FAILURES; i++) {
+        const request = await grants(i).clientCredentialsRequest({
+          client_id: malformed,
+          client_secret: 'guess',
+        });
+        expect(outcomeOf(request)).toBe('401 invalid_client');
+      }
+      expectRefused(
+        await grants().clientCredentialsRequest({ client_id: malformed, client_secret: 'guess' }),
+        'invalid_client',
+      );
+      expect(await redis.zcard(keys.attempts('client', malformed.toWellFormed()))).toBe(
+        MAX_FAILURES,
+      );
+    });
+
     it('counts at the token, revocation and introspection endpoints on one count', async () => {
       const wrong = { client_id: web.id, client_secret: 'wrong', token: 'x' };
       const right = { ...wrong, client_secret: web.secret as string };

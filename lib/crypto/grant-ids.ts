@@ -5,8 +5,22 @@ const CLIENT_TAG_LENGTH = 4;
 /** The rest, 72 bits: no two grants of one client share an id in practice. */
 const GRANT_PART_LENGTH = 12;
 
-/** Client tags remembered per process before the memo starts over. */
-const CLIENT_TAG_MEMO_LIMIT = 10_000;
+/** Entries a memo of derivations per client keeps before it starts over. */
+const MEMO_LIMIT = 10_000;
+
+function memo(
+  memory: Map<string | null, string>,
+  clientId: string | null,
+  derive: () => string,
+): string {
+  let value = memory.get(clientId);
+  if (value === undefined) {
+    value = derive();
+    if (memory.size >= MEMO_LIMIT) memory.clear();
+    memory.set(clientId, value);
+  }
+  return value;
+}
 
 /**
  * Derives the id of a grant (one user's authorization of one client, or a client acting for
@@ -20,6 +34,8 @@ const CLIENT_TAG_MEMO_LIMIT = 10_000;
  */
 export class GrantIds {
   private readonly clientTags = new Map<string | null, string>();
+  /** The grants of clients acting for themselves (client credentials), asked for on every issuance. */
+  private readonly ownGrants = new Map<string | null, string>();
 
   constructor(private key: Buffer) {}
 
@@ -30,12 +46,13 @@ export class GrantIds {
   rekey(key: Buffer): void {
     this.key = key;
     this.clientTags.clear();
+    this.ownGrants.clear();
   }
 
   /** The id of the grant of `userId` (none: the client itself) to `clientId`. */
   of(clientId: string | null, userId: string | undefined): string {
-    const own = this.hmac(JSON.stringify(['grant', clientId, userId ?? null]));
-    return this.clientTag(clientId) + own.slice(0, GRANT_PART_LENGTH);
+    if (userId !== undefined) return this.derive(clientId, userId);
+    return memo(this.ownGrants, clientId, () => this.derive(clientId, undefined));
   }
 
   /**
@@ -43,13 +60,14 @@ export class GrantIds {
    * shared by two clients, and whoever walks the grants of a tag checks whose each one is.
    */
   clientTag(clientId: string | null): string {
-    let tag = this.clientTags.get(clientId);
-    if (tag === undefined) {
-      tag = this.hmac(JSON.stringify(['client', clientId])).slice(0, CLIENT_TAG_LENGTH);
-      if (this.clientTags.size >= CLIENT_TAG_MEMO_LIMIT) this.clientTags.clear();
-      this.clientTags.set(clientId, tag);
-    }
-    return tag;
+    return memo(this.clientTags, clientId, () =>
+      this.hmac(JSON.stringify(['client', clientId])).slice(0, CLIENT_TAG_LENGTH),
+    );
+  }
+
+  private derive(clientId: string | null, userId: string | undefined): string {
+    const own = this.hmac(JSON.stringify(['grant', clientId, userId ?? null]));
+    return this.clientTag(clientId) + own.slice(0, GRANT_PART_LENGTH);
   }
 
   private hmac(message: string): string {

@@ -1,11 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Digest } from './sha256';
 
 /**
  * Compares two strings in time that depends on neither their content nor their length:
  * both sides are hashed first, so `timingSafeEqual` always sees 32 bytes.
  */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a).digest();
-  const right = createHash('sha256').update(b).digest();
-  return timingSafeEqual(left, right);
+  return timingSafeEqual(sha256Digest(a), sha256Digest(b));
 }

@@ -178,11 +178,12 @@ export class GrantStore {
    * A stored token and its grant's identity: one HMGET, the whole cost of a verification. Either
    * is `null` when missing.
    */
-  async getToken(grantId: string, field: string): Promise<[string | null, string | null]> {
-    const reply = await storageCall(
+  getToken(grantId: string, field: string): Promise<[string | null, string | null]> {
+    // The reply is the pair as it is: no await here, as one more promise is measurable on the
+    // path every protected request takes.
+    return storageCall(
       this.redis.client.hmget(this.redis.keys.grant(grantId), field, IDENTITY_FIELD),
-    );
-    return [reply[0], reply[1]];
+    ) as Promise<[string | null, string | null]>;
   }
 
   /** 'revoked', 'unknown' (or already revoked), or 'not_owner' when `clientId` does not own it. */

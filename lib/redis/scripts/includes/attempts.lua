@@ -6,6 +6,10 @@
 -- 0 when under the limit (and `attempt` counted, unless it is ''); else the ms until the
 -- oldest attempt leaves the window, when one more will be let through.
 local function limitAttempts(key, window, limit, attempt)
+  -- The common case, a subject with no recent failure, costs one read.
+  if attempt == '' and redis.call('EXISTS', key) == 0 then
+    return 0
+  end
   -- Redis' clock, not the callers': app instances share one window whatever their clocks say.
   -- Before Redis 5 a script must ask for effects replication to write after reading the time.
   if redis.replicate_commands then

@@ -43,15 +43,15 @@ local function isDead(value, now, grace)
   return expiry ~= 0 and expiry + grace <= now
 end
 
--- Keeps the grant alive at least `ttl` seconds (0: for ever). A grant that holds a token that
--- never expires has no TTL and keeps none.
-local function extendLife(grant, ttl, isNew)
+-- Keeps the grant alive at least `ttl` seconds (0: for ever), given its TTL as it was before
+-- this write (-2: it did not exist, -1: it never expires). A grant that holds a token that never
+-- expires keeps no TTL.
+local function extendLife(grant, ttl, current)
   if ttl == 0 then
-    redis.call('PERSIST', grant)
-    return
-  end
-  local current = redis.call('TTL', grant)
-  if isNew or (current >= 0 and current < ttl) then
+    if current >= 0 then
+      redis.call('PERSIST', grant)
+    end
+  elseif current == -2 or (current >= 0 and current < ttl) then
     redis.call('EXPIRE', grant, ttl)
   end
 end
@@ -66,14 +66,18 @@ local function storeToken(grant, identity, field, value, keyTtl, now, grace)
       redis.call('HDEL', grant, sample[i])
     end
   end
-  local isNew = redis.call('EXISTS', grant) == 0
-  redis.call('HSET', grant, 'g', identity, field, value)
-  extendLife(grant, keyTtl, isNew)
+  local current = redis.call('TTL', grant)
+  if current == -2 then
+    redis.call('HSET', grant, 'g', identity, field, value)
+  else
+    redis.call('HSET', grant, field, value)
+  end
+  extendLife(grant, keyTtl, current)
 end
 
 -- Revokes one live token of the grant: its field keeps a tombstone, and the grant lives at least
 -- as long as the tombstone.
 local function revokeField(grant, field, tombstone, tombstoneTtl)
   redis.call('HSET', grant, field, tombstone)
-  extendLife(grant, tombstoneTtl, false)
+  extendLife(grant, tombstoneTtl, redis.call('TTL', grant))
 end

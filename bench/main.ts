@@ -24,6 +24,12 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   progress(`starting redis-server${CONFIG.quick ? ' (BENCH_QUICK: figures mean nothing)' : ''}`);
   const server = await startRedisServer();
+  // An interrupted run must not leave its redis-server behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void server.stop().finally(() => process.exit(130));
+    });
+  }
   const admin = await openConnection(server.url);
   try {
     const redisVersion = (await info(admin, 'server')).redis_version;

@@ -33,7 +33,18 @@ export const userCredentialsVerifierProvider: Provider = {
 export const grantIdsProvider: Provider = {
   provide: GrantIds,
   useFactory: async (store: GrantStore, connection: RedisConnection) => {
-    const grantIds = new GrantIds(await store.serverSecret());
+    let secret: Buffer;
+    try {
+      secret = await store.serverSecret();
+    } catch (error) {
+      connection.disconnectIfOwned();
+      const reason = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+      throw new Error(
+        `oauthist: Redis did not answer at start-up: ${reason instanceof Error ? reason.message : String(reason)}`,
+        { cause: error },
+      );
+    }
+    const grantIds = new GrantIds(secret);
     connection.client.on('ready', () => {
       store.serverSecret().then(
         (key) => grantIds.rekey(key),

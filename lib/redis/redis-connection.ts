@@ -99,6 +99,15 @@ export class RedisConnection implements OnApplicationShutdown {
     this.logger.warn(`Redis connection: ${error.message}`);
   }
 
+  /**
+   * Drops the connection at once if oauthist opened it. For a start-up that failed: Nest does
+   * not shut down an application that never started, and a connection left open would go on
+   * reconnecting, keeping the process alive.
+   */
+  disconnectIfOwned(): void {
+    if (this.owned) this.client.disconnect();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (!this.owned) return;
     try {

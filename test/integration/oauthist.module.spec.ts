@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Cluster, Redis } from 'ioredis';
@@ -195,6 +197,34 @@ describe('OAuthistModule', () => {
         imports: [OAuthistModule.forRoot({ redis: testRedisOption(), authorizationCodeTtl: -5 })],
       }).compile(),
     ).rejects.toThrow(/"authorizationCodeTtl"/);
+  });
+
+  it('fails start-up within the command timeout when Redis does not answer, and stops reconnecting', async () => {
+    // A server that hangs up on every connection: ioredis would reconnect to it for ever.
+    let connections = 0;
+    const hangUp = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((listening) => hangUp.listen(0, '127.0.0.1', listening));
+    const { port } = hangUp.address() as AddressInfo;
+    try {
+      const started = performance.now();
+      await expect(
+        Test.createTestingModule({
+          imports: [
+            OAuthistModule.forRoot({ redis: `redis://127.0.0.1:${port}`, commandTimeout: 300 }),
+          ],
+        }).compile(),
+      ).rejects.toThrow(/^oauthist: Redis did not answer at start-up: /);
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(connections).toBeGreaterThan(0);
+      const afterFailure = connections;
+      await sleep(1000);
+      expect(connections).toBe(afterFailure);
+    } finally {
+      hangUp.close();
+    }
   });
 
   it('fails start-up naming a bad option that came from forRootAsync', async () => {

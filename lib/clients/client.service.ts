@@ -24,7 +24,7 @@ const CLIENT_ID_BYTES = 16;
 /**
  * A new client id: 128 random bits, base64url, never starting with `-` or `_`, so that a
  * command line (the sample's CLI, `redis-cli`, any tool built on getopt) cannot take it for an
- * option. Drawing again costs a 64th of a bit.
+ * option. Drawing again costs about a twentieth of a bit.
  */
 function newClientId(): string {
   let id = randomToken(CLIENT_ID_BYTES);
@@ -158,13 +158,18 @@ export class ClientService {
 
   /**
    * Deletes a client and its index entries, and revokes every token issued to it (RFC 7592
-   * §2.3); `false` if there was no such client.
+   * §2.3); `false` if there was no such client. Finding its tokens walks the keys in Redis
+   * (SCAN, which Redis filters by the client's tag), so it takes time in proportion to them. A
+   * token request that authenticated just before the deletion may still store its token after
+   * the walk passed; calling `delete()` again revokes it.
    */
   async delete(clientId: string): Promise<boolean> {
-    if (!(await this.store.delete(clientId))) return false;
-    // The client is gone first, so no new token can be issued to it while this runs.
+    // The record goes first, so that no token request of the client authenticates from here on.
+    const existed = await this.store.delete(clientId);
+    // Walked even when the record is already gone: a deletion cut short during the walk (Redis
+    // timing out) is finished by calling delete() again.
     await this.grants.revokeGrantsOfClient(clientId, this.grantIds.clientTag(clientId));
-    return true;
+    return existed;
   }
 
   /**

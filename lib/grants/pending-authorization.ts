@@ -76,6 +76,10 @@ export class PendingAuthorization {
     const data = await this.take();
     const merged = { ...data.extras, ...added };
     if (data.responseType === 'token') {
+      // Unlike a code, which its client must still redeem, this token goes straight to the
+      // client: one deleted meanwhile must not get it, as nothing would revoke it.
+      if ((await this.context.clients.get(data.clientId)) === null)
+        throw new OAuthError('invalid_request', 'the client of this request no longer exists');
       const issued = await this.context.tokens.issueAccessToken({
         clientId: data.clientId,
         scopes: data.scopes,

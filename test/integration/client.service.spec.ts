@@ -1,4 +1,4 @@
-import { ClientService, OAuthError } from '../../lib';
+import { ClientService, OAuthError, TokenService } from '../../lib';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
 import { dumpKeys } from '../support/test-redis';
 
@@ -280,6 +280,23 @@ describe('ClientService', () => {
       const left = [...(await dumpKeys(fixture.redis, fixture.prefix)).entries()];
       expect(left.filter(([, content]) => content.includes(created.id))).toEqual([]);
       expect(await clients.delete(created.id)).toBe(false);
+    });
+
+    it('revokes, when called again, a token stored after the first call walked the grants', async () => {
+      // As a token request that authenticated just before the deletion would store one.
+      const tokens = fixture.module.get(TokenService);
+      const created = await clients.create({ clientType: 'web', redirectUrls: ['https://c/cb'] });
+      const issue = (userId: string): Promise<string> =>
+        tokens
+          .issueAccessToken({ clientId: created.id, scopes: [], extras: { userId } })
+          .then((issued) => issued.accessToken);
+      const before = await issue('alice');
+      expect(await clients.delete(created.id)).toBe(true);
+      await expect(tokens.verifyAccessToken(before)).rejects.toMatchObject({ reason: 'revoked' });
+      const late = await issue('bob');
+      await expect(tokens.verifyAccessToken(late)).resolves.toMatchObject({ userId: 'bob' });
+      expect(await clients.delete(created.id)).toBe(false);
+      await expect(tokens.verifyAccessToken(late)).rejects.toMatchObject({ reason: 'revoked' });
     });
   });
 

@@ -176,6 +176,18 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
       expect(await tokens.revokeGrant('alice', spa.id)).toBe(1);
     });
 
+    it('accept() after the client was deleted refuses, issuing no token nothing would revoke', async () => {
+      const request = await grants.accessTokenRequest({ client_id: spa.id, state: 'xyz' });
+      const saved = await request.savePending({ userId: 'alice' });
+      const pending = await grants.getPendingAuthorization(saved.id);
+      expect(await fixture.module.get(ClientService).delete(spa.id)).toBe(true);
+      await expect(pending?.accept()).rejects.toMatchObject({
+        error: 'invalid_request',
+        description: 'the client of this request no longer exists',
+      });
+      expect(await countStoredTokens(fixture)).toBe(0);
+    });
+
     it('savePending then decline() answers in the fragment', async () => {
       const request = await grants.accessTokenRequest({ client_id: spa.id, state: 'xyz' });
       const pending = await request.savePending({ userId: 'alice' });

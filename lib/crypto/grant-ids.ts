@@ -56,8 +56,9 @@ export class GrantIds {
   }
 
   /**
-   * What the ids of every grant to `clientId` start with: 24 bits, so one tag in 16 million is
-   * shared by two clients, and whoever walks the grants of a tag checks whose each one is.
+   * What the ids of every grant to `clientId` start with: 24 bits, so two given clients share a
+   * tag once in 16 million (among thousands of clients some pair will), and whoever walks the
+   * grants of a tag checks whose each one is.
    */
   clientTag(clientId: string | null): string {
     return memo(this.clientTags, clientId, () =>

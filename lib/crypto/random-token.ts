@@ -20,6 +20,8 @@ export function randomToken(bytes: number = SECRET_BYTES): string {
     used = 0;
   }
   const token = pool.toString('base64url', used, used + bytes);
+  // A secret handed out is not kept: the pool lives as long as the process.
+  pool.fill(0, used, used + bytes);
   used += bytes;
   return token;
 }

@@ -67,7 +67,7 @@ const SCAN_BATCH = 1000;
 
 /**
  * Reads and writes pending authorization requests, codes and access tokens. Every write that
- * must be all-or-nothing is one script; verification is one GET.
+ * must be all-or-nothing is one script; verification is one HMGET.
  */
 @Injectable()
 export class GrantStore {
@@ -197,7 +197,7 @@ export class GrantStore {
       this.redis.runScript(
         'revokeToken',
         [this.redis.keys.grant(grantId)],
-        [field, tombstone(now + TOMBSTONE_TTL), TOMBSTONE_TTL, clientId ?? '', now],
+        [field, tombstone(now + TOMBSTONE_TTL), TOMBSTONE_TTL, clientId ?? '', now, EXPIRED_GRACE],
       ),
     );
     return reply === 1 ? 'revoked' : reply === -1 ? 'not_owner' : 'unknown';
@@ -220,6 +220,7 @@ export class GrantStore {
           TOMBSTONE_TTL,
           now,
           clientId ?? '',
+          EXPIRED_GRACE,
         ],
       ),
     );

@@ -1,9 +1,13 @@
 import { keySegment } from './key-segment';
 
+/** A grant id: 16 base64url characters (see `GrantIds`). */
+const GRANT_ID = /^[A-Za-z0-9_-]{16}$/;
+
 /**
  * The one place where Redis key names are built.
  *
- * Every key is `<prefix>:{<hash tag>}:<kind>[:<id>]`. The registry of clients lives under one
+ * Every key is `<prefix>:{<hash tag>}:<kind>[:<id>]`, but a grant's own hash, which is
+ * `<prefix>:{<grant id>}` (it is stored once per grant, so it is kept short). The registry of clients lives under one
  * tag, so creating, updating and deleting a client is a single atomic script even on Redis
  * Cluster (the registry is small and read off the hot path). Ids and attribute values are
  * passed through `keySegment`, so no input can forge a key name.
@@ -11,7 +15,8 @@ import { keySegment } from './key-segment';
  * Codes and tokens live under the tag of their grant (one user and one client): the grant id
  * is carried in the code and token strings themselves, so that verification finds the key with
  * no lookup, and issuing, exchanging and revoking touch one slot each. Codes, tokens and
- * pending requests appear in key names and fields only as SHA-256 hashes.
+ * pending requests appear in key names and fields only as SHA-256 hashes (a token's field as
+ * its first 96 bits).
  */
 export class RedisKeys {
   private readonly registry: string;
@@ -60,8 +65,9 @@ export class RedisKeys {
   grantIdOfKey(key: string): string | null {
     const start = this.prefix.length + 2;
     if (!key.startsWith(`${this.prefix}:{`)) return null;
-    const end = key.indexOf('}', start);
-    return end > start ? key.slice(start, end) : null;
+    const id = key.slice(start, key.indexOf('}', start));
+    // A tag such as `clie` also matches `{clients}`: only a grant id's shape is a grant.
+    return GRANT_ID.test(id) ? id : null;
   }
 
   /** Hash: one authorization code, from `accept()` until it expires. */

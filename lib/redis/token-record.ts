@@ -28,6 +28,9 @@ export const IDENTITY_FIELD = 'g';
 // (RFC 6749 appendix A.1), nor raw in JSON, so this one can separate all three.
 const SEPARATOR = '\x1f';
 
+/** RFC 6749 §3.3: scope-tokens separated by single spaces, or no scope at all. */
+const SCOPE = /^(?:[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*)?$/;
+
 /** Times are whole seconds in base 36: six characters where decimal takes ten. */
 const TIME_RADIX = 36;
 
@@ -40,8 +43,8 @@ export function secondsNow(): number {
  * The field that holds a token in its grant's hash: the first 96 bits of the token's SHA-256,
  * base64url. Forging a token from a dump of Redis means finding a string whose hash starts with
  * those bits, 2^96 tries (divided by the tokens of that one grant, as the grant id must match
- * too), while the token itself keeps its 256 random bits. Sixteen characters, rather than the
- * full 43, keep a grant's hash a listpack (see above).
+ * too), while the token itself keeps its 256 random bits. Sixteen characters rather than the
+ * full 43 save 27 bytes per token, a seventh of what one costs.
  */
 export function tokenField(token: string): string {
   return sha256(token).slice(0, 16);
@@ -75,6 +78,8 @@ export function tokenBody(
   extras: Readonly<Record<string, string>>,
   userIdExtra: string,
 ): string {
+  if (!SCOPE.test(scope))
+    throw new TypeError('oauthist: a scope is visible ASCII but " and \\ (RFC 6749 §3.3)');
   let others: Record<string, string> | undefined;
   for (const name of Object.keys(extras)) {
     if (name === userIdExtra) continue;
@@ -100,6 +105,13 @@ export function tombstone(until: number): string {
   return '-' + until.toString(TIME_RADIX);
 }
 
+// As strict as the scripts' `%w+`: parseInt alone would take "12x" or " 12" for 12.
+const BASE36 = /^[0-9a-z]+$/;
+
+function base36(digits: string): number | null {
+  return BASE36.test(digits) ? parseInt(digits, TIME_RADIX) : null;
+}
+
 /** A stored token read back: the record, `'revoked'`, or `null` for nothing usable. */
 export type StoredToken = TokenRecord | 'revoked' | null;
 
@@ -115,14 +127,15 @@ export function decodeToken(
 ): StoredToken {
   if (value === null || identity === null) return null;
   if (value.charCodeAt(0) === 0x2d /* - */) {
-    return parseInt(value.slice(1), TIME_RADIX) > now ? 'revoked' : null;
+    const until = base36(value.slice(1));
+    return until !== null && until > now ? 'revoked' : null;
   }
   const first = value.indexOf(SEPARATOR);
   const second = value.indexOf(SEPARATOR, first + 1);
   if (first < 1 || second < 0) return null;
-  const issuedAt = parseInt(value.slice(0, first), TIME_RADIX);
-  const lifetime = parseInt(value.slice(first + 1, second), TIME_RADIX);
-  if (Number.isNaN(issuedAt) || Number.isNaN(lifetime)) return null;
+  const issuedAt = base36(value.slice(0, first));
+  const lifetime = base36(value.slice(first + 1, second));
+  if (issuedAt === null || lifetime === null) return null;
   const third = value.indexOf(SEPARATOR, second + 1);
   const scope = third < 0 ? value.slice(second + 1) : value.slice(second + 1, third);
   let extras: Record<string, string> = {};

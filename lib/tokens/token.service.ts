@@ -75,7 +75,7 @@ export interface AccessTokenGrant {
 }
 
 /**
- * Issues, verifies, revokes and introspects access tokens. Verifying costs one Redis GET.
+ * Issues, verifies, revokes and introspects access tokens. Verifying costs one Redis HMGET.
  * @publicApi
  */
 @Injectable()

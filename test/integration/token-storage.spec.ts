@@ -87,6 +87,54 @@ describe('token storage', () => {
     expect(ttl).toBeLessThanOrEqual(3601 + 600);
   });
 
+  describe('a grant of tokens that never expire', () => {
+    let forever: OAuthistFixture;
+    let foreverTokens: TokenService;
+
+    beforeEach(async () => {
+      forever = await createOAuthistFixture({ accessTokenTtl: null });
+      foreverTokens = forever.module.get(TokenService);
+    });
+
+    afterEach(() => forever.close());
+
+    async function issueForever(userId: string): Promise<string> {
+      const issued = await foreverTokens.issueAccessToken({
+        clientId: web.id,
+        scopes: [],
+        extras: { userId },
+      });
+      return issued.accessToken;
+    }
+
+    function ttlOf(token: string): Promise<number> {
+      const key = forever.module.get(RedisConnection).keys.grant(grantIdOf(token) as string);
+      return forever.redis.ttl(key);
+    }
+
+    it('expires, once revokeGrant revoked them, with the tombstones (no key kept for ever)', async () => {
+      const token = await issueForever('alice');
+      await issueForever('alice');
+      expect(await ttlOf(token)).toBe(-1);
+      expect(await foreverTokens.revokeGrant('alice', web.id)).toBe(2);
+      const ttl = await ttlOf(token);
+      expect(ttl).toBeGreaterThan(3500);
+      expect(ttl).toBeLessThanOrEqual(3600);
+    });
+
+    it('stays while one of them is live, and expires once the last is revoked', async () => {
+      const first = await issueForever('alice');
+      const second = await issueForever('alice');
+      expect(await foreverTokens.revokeAccessToken(first)).toBe(true);
+      expect(await ttlOf(first)).toBe(-1);
+      await expect(foreverTokens.verifyAccessToken(second)).resolves.toMatchObject({
+        userId: 'alice',
+      });
+      expect(await foreverTokens.revokeAccessToken(second)).toBe(true);
+      expect(await ttlOf(first)).toBeGreaterThan(3500);
+    });
+  });
+
   it('a grant holding a token that never expires does not expire either', async () => {
     const neverExpiring = await createOAuthistFixture({ accessTokenTtl: null });
     try {
@@ -155,7 +203,18 @@ describe('token storage', () => {
 
   it('refuses a stored value it cannot read as unknown, never as a live token', async () => {
     const token = await issue('alice');
-    for (const value of ['', 'garbage', 'zz\x1f', '1\x1f1\x1fprofile\x1f{not json']) {
+    const values = [
+      '',
+      'garbage',
+      'zz\x1f',
+      '1\x1f1\x1fprofile\x1f{not json',
+      // What parseInt alone would read as numbers.
+      ' 1\x1f0\x1fprofile',
+      '1_\x1f0\x1fprofile',
+      '1\x1f+0\x1fprofile',
+      `-${'z'.repeat(8)}!`,
+    ];
+    for (const value of values) {
       await rewrite(token, value);
       await expect(tokens.verifyAccessToken(token)).rejects.toMatchObject({ reason: 'unknown' });
     }
@@ -186,6 +245,19 @@ describe('token storage', () => {
     });
   });
 
+  it("revokeGrant with another client's id leaves the code where the owner's revokeGrant finds it", async () => {
+    const grants = fixture.module.get(GrantService);
+    const code = await obtainCode(grants, web, {}, { userId: 'alice' });
+    await fixture.module.get(GrantStore).revokeGrant(grantIdOf(code) as string, 'another-client');
+    expect(await tokens.revokeGrant('alice', web.id)).toBe(0);
+    const exchange = await grants.codeExchangeRequest({
+      code,
+      client_id: web.id,
+      client_secret: web.secret,
+    });
+    await expect(exchange.exchangeForToken()).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('grant ids of one client share its tag, and those of two clients do not (in practice)', () => {
     const grantIds = fixture.module.get(GrantIds);
     const tag = grantIds.clientTag(web.id);
@@ -209,6 +281,23 @@ describe('token storage', () => {
       error: 'invalid_grant',
       description: 'the code is unknown, expired or used',
     });
+  });
+
+  it('a code whose scopes the application set outside RFC 6749 §3.3 is refused at accept()', async () => {
+    const grants = fixture.module.get(GrantService);
+    const request = await grants.codeRequest({ client_id: web.id });
+    request.scopes = ['pro\x1ffile'];
+    const pending = await request.saveCode({ userId: 'alice' });
+    await expect(pending.accept()).rejects.toThrow(TypeError);
+    expect(await countStoredTokens(fixture)).toBe(0);
+  });
+
+  it('reads a grant id only from the key of a grant, whatever the tag matched', () => {
+    expect(keys.grantIdOfKey(keys.grant('ABCDefghijklmn_-'))).toBe('ABCDefghijklmn_-');
+    expect(keys.grantIdOfKey(keys.code('ABCDefghijklmn_-', 'h'))).toBe('ABCDefghijklmn_-');
+    expect(keys.grantIdOfKey(keys.allClients())).toBeNull();
+    expect(keys.grantIdOfKey(keys.attempts('username', 'alice'))).toBeNull();
+    expect(keys.grantIdOfKey('elsewhere:{ABCDefghijklmn_-}')).toBeNull();
   });
 
   describe('issueAccessToken refuses what it could not store faithfully', () => {

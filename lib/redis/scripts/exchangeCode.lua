@@ -57,7 +57,7 @@ end
 if used then
   local issued = rcall('HGET', grant, used)
   if issued and isLive(issued, now) then
-    revokeField(grant, used, ARGV[10], tonumber(ARGV[11]))
+    revokeField(grant, used, ARGV[10], tonumber(ARGV[11]), now, tonumber(ARGV[9]))
   end
   return -7
 end

@@ -11,11 +11,12 @@
 -- ARGV[4]  now, seconds since the epoch
 -- ARGV[5]  the client the grant must be of, '' for any: a client being deleted finds its grants
 --          by a tag that another client may share, and leaves theirs alone
+-- ARGV[6]  how long an expired token is still reported as expired, seconds
 -- Returns  how many live tokens were revoked
 --- @include "grant"
 local rcall = redis.call
 local grant, codes, codePrefix, client = KEYS[1], KEYS[2], ARGV[1], ARGV[5]
-local now = tonumber(ARGV[4])
+local now, grace = tonumber(ARGV[4]), tonumber(ARGV[6])
 
 local identity = rcall('HGET', grant, 'g')
 if client ~= '' and identity and clientOf(identity) ~= client then
@@ -25,15 +26,19 @@ local revoked = 0
 local fields = rcall('HGETALL', grant)
 for i = 1, #fields, 2 do
   if fields[i] ~= 'g' and isLive(fields[i + 1], now) then
-    revokeField(grant, fields[i], ARGV[2], tonumber(ARGV[3]))
+    rcall('HSET', grant, fields[i], ARGV[2])
     revoked = revoked + 1
   end
 end
+if revoked > 0 then
+  afterRevocation(grant, tonumber(ARGV[3]), now, grace)
+end
+-- A code is forgotten only if it is the client's: the grant's hash may not exist yet to say so.
 for _, member in ipairs(rcall('SMEMBERS', codes)) do
   local code = codePrefix .. member
   if client == '' or rcall('HGET', code, 'client') == client then
     rcall('DEL', code)
+    rcall('SREM', codes, member)
   end
 end
-rcall('DEL', codes)
 return revoked

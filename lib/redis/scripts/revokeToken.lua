@@ -6,6 +6,7 @@
 -- ARGV[3]  lifetime in seconds of the tombstone
 -- ARGV[4]  the client that must own the token (RFC 7009 §2.1); '' for any
 -- ARGV[5]  now, seconds since the epoch
+-- ARGV[6]  how long an expired token is still reported as expired, seconds
 -- Returns  1 revoked, 0 unknown, expired or already revoked, -1 owned by another client
 --- @include "grant"
 local value, identity = unpack(redis.call('HMGET', KEYS[1], ARGV[1], 'g'))
@@ -15,5 +16,5 @@ end
 if ARGV[4] ~= '' and clientOf(identity) ~= ARGV[4] then
   return -1
 end
-revokeField(KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3]))
+revokeField(KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[6]))
 return 1

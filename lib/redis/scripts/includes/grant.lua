@@ -75,9 +75,60 @@ local function storeToken(grant, identity, field, value, keyTtl, now, grace)
   extendLife(grant, keyTtl, current)
 end
 
--- Revokes one live token of the grant: its field keeps a tombstone, and the grant lives at least
--- as long as the tombstone.
-local function revokeField(grant, field, tombstone, tombstoneTtl)
+-- How long a field still needs its grant, seconds from now; nil for a live token that never
+-- expires. A value that is no token needs nothing.
+local function neededLife(value, now, grace)
+  local expiry, revoked = expiryOf(value)
+  if expiry == nil then
+    return 0
+  end
+  if revoked then
+    return expiry - now
+  end
+  if expiry == 0 then
+    return nil
+  end
+  return expiry + grace - now
+end
+
+-- A grant kept for ever for a token that never expires may expire once no such token is live:
+-- then it lives as long as its longest-needed field, and at least `floor` seconds. Stops at the
+-- first live token that never expires, which in a grant that holds many is on the first page.
+local function settleLife(grant, now, grace, floor)
+  local longest = floor
+  local cursor = '0'
+  repeat
+    local page = redis.call('HSCAN', grant, cursor, 'COUNT', 100)
+    cursor = page[1]
+    local fields = page[2]
+    for i = 1, #fields, 2 do
+      if fields[i] ~= 'g' then
+        local life = neededLife(fields[i + 1], now, grace)
+        if life == nil then
+          return
+        end
+        if life > longest then
+          longest = life
+        end
+      end
+    end
+  until cursor == '0'
+  redis.call('EXPIRE', grant, longest)
+end
+
+-- After tokens of the grant were revoked: the grant lives at least as long as their tombstones,
+-- and no longer for ever unless a live token still never expires.
+local function afterRevocation(grant, tombstoneTtl, now, grace)
+  local current = redis.call('TTL', grant)
+  if current == -1 then
+    settleLife(grant, now, grace, tombstoneTtl)
+  else
+    extendLife(grant, tombstoneTtl, current)
+  end
+end
+
+-- Revokes one live token of the grant: its field keeps a tombstone until `tombstone` says.
+local function revokeField(grant, field, tombstone, tombstoneTtl, now, grace)
   redis.call('HSET', grant, field, tombstone)
-  extendLife(grant, tombstoneTtl, redis.call('TTL', grant))
+  afterRevocation(grant, tombstoneTtl, now, grace)
 end

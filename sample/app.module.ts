@@ -39,7 +39,11 @@ export class AppModule {
         OAuthistModule.forRootAsync({
           inject: [SAMPLE_CONFIG, SAMPLE_REDIS],
           useFactory: (sample: SampleConfig, client: Redis | Cluster) => ({
-            redis: client,
+            // On a cluster, oauthist opens its own connection from the node list: one whose
+            // commands time out even while no node has the slot, which a plain Cluster does not.
+            redis: sample.redisClusterNodes
+              ? { clusterNodes: [...sample.redisClusterNodes] }
+              : client,
             prefix: sample.prefix,
             issuer: sample.issuer,
             scopes: sample.scopes.length > 0 ? sample.scopes : undefined,

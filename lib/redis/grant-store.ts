@@ -150,6 +150,7 @@ export class GrantStore {
     );
     if (Array.isArray(reply) && reply[0] === 1 && typeof reply[1] === 'string')
       return { body: reply[1], identity: String(reply[2]) };
+    if (reply === -8) throw grantCollision(exchange.grantId);
     const failure = typeof reply === 'number' ? EXCHANGE_FAILURES[reply] : undefined;
     if (!failure)
       throw new Error(`unexpected reply of the exchangeCode script: ${JSON.stringify(reply)}`);
@@ -165,13 +166,14 @@ export class GrantStore {
     expiresAt: number | null,
   ): Promise<void> {
     const now = secondsNow();
-    await storageCall(
+    const reply = await storageCall(
       this.redis.runScript(
         'issueToken',
         [this.redis.keys.grant(grantId)],
         [identity, field, value, grantLifetime(expiresAt, now), now, EXPIRED_GRACE],
       ),
     );
+    if (reply !== 1) throw grantCollision(grantId);
   }
 
   /**
@@ -255,6 +257,16 @@ export class GrantStore {
     }
     return revoked;
   }
+}
+
+/**
+ * Two grants (two users of one client) whose ids collide: 72 bits of HMAC make it next to
+ * impossible, and the scripts refuse rather than let one user's tokens speak for the other.
+ */
+function grantCollision(grantId: string): Error {
+  return new Error(
+    `oauthist: the grant ${grantId.slice(0, 4)}… belongs to another user; no token was issued`,
+  );
 }
 
 /**

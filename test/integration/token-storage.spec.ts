@@ -12,7 +12,13 @@ import { sha256 } from '../../lib/crypto/sha256';
 import { GrantStore } from '../../lib/redis/grant-store';
 import { RedisConnection } from '../../lib/redis/redis-connection';
 import { RedisKeys } from '../../lib/redis/redis-keys';
-import { secondsNow, tokenField, tokenHead, tombstone } from '../../lib/redis/token-record';
+import {
+  grantIdentity,
+  secondsNow,
+  tokenField,
+  tokenHead,
+  tombstone,
+} from '../../lib/redis/token-record';
 import { countStoredTokens, obtainCode } from '../support/grants';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
 import {
@@ -256,6 +262,41 @@ describe('token storage', () => {
       client_secret: web.secret,
     });
     await expect(exchange.exchangeForToken()).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  describe('two grants whose ids collide (72 bits of HMAC within one client)', () => {
+    // Made by hand: bob's grant key already holds alice's grant, as a collision would leave it.
+    async function occupyBobsGrantWithAlices(): Promise<string> {
+      const key = keys.grant(fixture.module.get(GrantIds).of(web.id, 'bob'));
+      await fixture.redis.hset(key, 'g', grantIdentity(web.id, 'alice'), 'AAAAAAAAAAAAAAAA', 'x');
+      return key;
+    }
+
+    it("refuse to issue into the other user's grant, storing nothing", async () => {
+      const key = await occupyBobsGrantWithAlices();
+      await expect(issue('bob')).rejects.toThrow(/belongs to another user; no token was issued/);
+      expect(await fixture.redis.hgetall(key)).toEqual({
+        g: grantIdentity(web.id, 'alice'),
+        AAAAAAAAAAAAAAAA: 'x',
+      });
+    });
+
+    it("refuse to exchange a code into the other user's grant, leaving the code unused", async () => {
+      const grants = fixture.module.get(GrantService);
+      const code = await obtainCode(grants, web, {}, { userId: 'bob' });
+      await occupyBobsGrantWithAlices();
+      const exchange = async (): Promise<unknown> =>
+        (
+          await grants.codeExchangeRequest({
+            code,
+            client_id: web.id,
+            client_secret: web.secret,
+          })
+        ).exchangeForToken();
+      await expect(exchange()).rejects.toThrow(/belongs to another user/);
+      const codeKey = keys.code(grantIdOf(code) as string, sha256(code));
+      expect(await fixture.redis.hexists(codeKey, 'used')).toBe(0);
+    });
   });
 
   it('grant ids of one client share its tag, and those of two clients do not (in practice)', () => {

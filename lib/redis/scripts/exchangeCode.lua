@@ -17,7 +17,8 @@
 -- ARGV[11]  lifetime in seconds of the tombstone
 -- Returns   {1, body, grant identity} when exchanged; -1 no such code, -2 code of another client,
 --           -3 redirect_uri mismatch, -4 code_verifier missing, -5 code_verifier wrong,
---           -6 code_verifier sent for a code without challenge, -7 code used before
+--           -6 code_verifier sent for a code without challenge, -7 code used before,
+--           -8 the grant belongs to someone else (colliding ids): nothing changed
 --- @include "grant"
 local rcall = redis.call
 local codeKey, grant = KEYS[1], KEYS[2]
@@ -62,6 +63,8 @@ if used then
   return -7
 end
 
-storeToken(grant, identity, ARGV[5], ARGV[6] .. body, tonumber(ARGV[7]), now, tonumber(ARGV[9]))
+if not storeToken(grant, identity, ARGV[5], ARGV[6] .. body, tonumber(ARGV[7]), now, tonumber(ARGV[9])) then
+  return -8
+end
 rcall('HSET', codeKey, 'used', ARGV[5])
 return { 1, body, identity }

@@ -56,23 +56,28 @@ local function extendLife(grant, ttl, current)
   end
 end
 
--- Stores a new token in its grant. First drops up to two fields found dead, so that a grant in
--- constant use (a client's own, for client credentials) does not grow without bound, at a cost
--- that stays constant per token.
+-- Stores a new token in its grant; false, storing nothing, when the grant is another's: two
+-- grants whose ids collide (72 bits of HMAC within one client) must not share tokens. First
+-- drops up to two fields found dead, so that a grant in constant use (a client's own, for
+-- client credentials) does not grow without bound, at a cost that stays constant per token.
 local function storeToken(grant, identity, field, value, keyTtl, now, grace)
+  local current = redis.call('TTL', grant)
+  if current ~= -2 and redis.call('HGET', grant, 'g') ~= identity then
+    return false
+  end
   local sample = redis.call('HRANDFIELD', grant, 2, 'WITHVALUES')
   for i = 1, #sample, 2 do
     if sample[i] ~= 'g' and isDead(sample[i + 1], now, grace) then
       redis.call('HDEL', grant, sample[i])
     end
   end
-  local current = redis.call('TTL', grant)
   if current == -2 then
     redis.call('HSET', grant, 'g', identity, field, value)
   else
     redis.call('HSET', grant, field, value)
   end
   extendLife(grant, keyTtl, current)
+  return true
 end
 
 -- How long a field still needs its grant, seconds from now; nil for a live token that never

@@ -4,9 +4,7 @@ import { OAuthistConfigurationError } from '../errors';
 import type { OAuthistModuleOptions, OAuthistRedisClusterOptions } from '../interfaces';
 import { resolveBruteForce } from '../throttling/brute-force-limits';
 import type { ResolvedOptions } from './resolved-options';
-
-/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) */
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+import { SCOPE_TOKEN } from '../grants/scope';
 
 // Braces would turn part of the prefix into a Redis Cluster hash tag and put every key in one slot.
 const PREFIX = /^[^{}\s]{1,64}$/;

@@ -1,4 +1,5 @@
 import { sha256 } from '../crypto/sha256';
+import { isScopeOrEmpty } from '../grants/scope';
 
 /**
  * How access tokens are stored. A grant (one user and one client) is one Redis hash: field `g`
@@ -27,9 +28,6 @@ export const IDENTITY_FIELD = 'g';
 // Control characters can occur neither in a scope (RFC 6749 §3.3), nor in a client id
 // (RFC 6749 appendix A.1), nor raw in JSON, so this one can separate all three.
 const SEPARATOR = '\x1f';
-
-/** RFC 6749 §3.3: scope-tokens separated by single spaces, or no scope at all. */
-const SCOPE = /^(?:[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*)?$/;
 
 /** Times are whole seconds in base 36: six characters where decimal takes ten. */
 const TIME_RADIX = 36;
@@ -78,7 +76,7 @@ export function tokenBody(
   extras: Readonly<Record<string, string>>,
   userIdExtra: string,
 ): string {
-  if (!SCOPE.test(scope))
+  if (!isScopeOrEmpty(scope))
     throw new TypeError('oauthist: a scope is visible ASCII but " and \\ (RFC 6749 §3.3)');
   let others: Record<string, string> | undefined;
   for (const name of Object.keys(extras)) {

@@ -21,9 +21,7 @@ import { AccessToken } from './access-token';
 import type { ActiveTokenIntrospection, IntrospectionResponse } from './introspection-response';
 import { InvalidAccessToken } from './invalid-access-token';
 import { IssuedAccessToken } from './issued-access-token';
-
-/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) */
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+import { SCOPE_TOKEN } from '../grants/scope';
 
 /** The claims of RFC 7662 §2.2, which no extra may imitate. */
 const INTROSPECTION_CLAIMS: ReadonlySet<string> = new Set([

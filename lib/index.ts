@@ -1,37 +1,96 @@
-export * from './clients/client-type';
-export * from './clients/client.service';
-export * from './credentials/user-credentials-verifier';
-export * from './errors';
+// The public API of oauthist: every export is named here, and nothing else is public.
+
+// The module and its options
+export { OAuthistModule } from './oauthist.module';
+export type {
+  OAuthistBruteForceOptions,
+  OAuthistClusterNode,
+  OAuthistModuleOptions,
+  OAuthistRedisClusterOptions,
+  OAuthistRedisOption,
+  OAuthistRoutes,
+} from './interfaces';
+export { OAUTHIST_OPTIONS } from './options/resolved-options';
+export type { ResolvedOAuthistOptions } from './options/resolved-options';
+export type { BruteForceLimits } from './options/brute-force-limits';
+
+// Clients
+export { ClientService } from './clients/client.service';
+export type { ClientAuthenticationMethod } from './clients/client-authenticator';
+export type {
+  AttributeValue,
+  ClientType,
+  CreateClientInput,
+  ListClientsOptions,
+  OAuthClient,
+  RegisteredClient,
+  UpdateClientInput,
+} from './interfaces';
+
+// The password grant's user check
+export { UserCredentialsVerifier } from './credentials/user-credentials-verifier';
+
+// Errors
+export { OAuthError } from './errors/oauth-error';
+export type { OAuthErrorCode } from './errors/oauth-error';
+export { OAuthistConfigurationError } from './errors/oauthist-configuration-error';
+export { StorageUnavailableError } from './errors/storage-unavailable-error';
+
+// Grants: the manual's request objects, and grant types of your own
+export { GrantService, fromRequest } from './grants/grant.service';
+export type { ParameterSource } from './grants/grant.service';
+export { AuthorizationRequest } from './grants/authorization-request';
+export type {
+  AuthorizationRequestCheck,
+  AuthorizationResponseType,
+  BrokenAuthorizationRequest,
+  InvalidAuthorizationRequest,
+  ValidAuthorizationRequest,
+} from './grants/authorization-check';
+export { CodeRequest } from './grants/code-request';
 export { AccessTokenRequest } from './grants/access-token-request';
-export * from './grants/authorization-request';
-export type { ClientAuthenticationMethod } from './grants/client-authentication';
-export * from './grants/client-credentials-request';
-export * from './grants/client-request';
-export * from './grants/code-exchange-request';
-export * from './grants/code-request';
-export type { Extras } from './grants/extras';
 export type { ImplicitRedirectOptions } from './grants/access-token-request';
-export * from './grants/grant.service';
-export * from './grants/password-exchange-request';
 export { PendingAuthorization } from './grants/pending-authorization';
-export * from './grants/request-parameters';
-export * from './grants/revocation-request';
-export * from './grants/introspection-request';
-export * from './grants/token-request';
-export * from './interfaces';
-export { OAUTHIST_OPTIONS, OAUTHIST_ROUTES, SCOPES_METADATA } from './oauthist.constants';
-export { OAUTHIST_MODULE_OPTIONS } from './oauthist.module-definition';
-export * from './oauthist.module';
-export * from './responses';
-export * from './tokens/access-token';
-export * from './tokens/introspection-response';
-export * from './tokens/invalid-access-token';
-export * from './tokens/issued-access-token';
-export type { AccessTokenGrant } from './tokens/token.service';
+export {
+  ClientCredentialsRequest,
+  CodeExchangeRequest,
+  PasswordExchangeRequest,
+  TokenRequest,
+} from './grants/token-request';
+export type { PasswordGrantFlags } from './grants/token-request';
+export { ClientRequest } from './grants/client-request';
+export { RevocationRequest } from './grants/revocation-request';
+export { IntrospectionRequest } from './grants/introspection-request';
+export type { Extras } from './grants/extras';
+export { OAuthGrantType } from './grants/grant-type';
+export type { GrantType, TokenGrantRequest } from './grants/grant-type';
+export { RequestParameters } from './protocol/request-parameters';
+export type { OAuthParameters } from './protocol/request-parameters';
+
+// Tokens
 export { TokenService } from './tokens/token.service';
-export * from './decorators/current-access-token.decorator';
-export * from './decorators/scopes.decorator';
-export * from './dto';
-export * from './guards/scopes.guard';
-export type { AuthorizationServerMetadata } from './http/authorization-server-metadata';
-export * from './pipes/oauth-validation.pipe';
+export type { AccessTokenGrant } from './tokens/token-minter';
+export { AccessToken } from './tokens/access-token';
+export { IssuedAccessToken } from './tokens/issued-access-token';
+export type { TokenResponseBody } from './tokens/issued-access-token';
+export { InvalidAccessToken } from './tokens/invalid-access-token';
+export type { InvalidAccessTokenReason } from './tokens/invalid-access-token';
+export type {
+  ActiveTokenIntrospection,
+  IntrospectionResponse,
+} from './tokens/introspection-response';
+
+// Protected routes
+export { Scopes } from './decorators/scopes.decorator';
+export { CurrentAccessToken } from './decorators/current-access-token.decorator';
+export { ScopesGuard } from './guards/scopes.guard';
+
+// HTTP: responses, requests and validation
+export { OAuthResponse, NO_STORE_HEADERS } from './responses/oauth-response';
+export type { HttpRequestLike } from './http/http-request';
+export type { FastifyLikeReply, HttpReply, NodeLikeResponse } from './http/http-reply';
+export { OAuthValidationPipe } from './pipes/oauth-validation.pipe';
+export { ClientAuthenticationDto } from './dto/client-authentication.dto';
+export { TokenLookupRequestDto } from './dto/token-lookup-request.dto';
+export { TokenRequestDto } from './dto/token-request.dto';
+export type { AuthorizationServerMetadata } from './controllers/authorization-server-metadata';

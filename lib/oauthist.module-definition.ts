@@ -1,15 +1,14 @@
 import { ConfigurableModuleBuilder, Provider } from '@nestjs/common';
 import { createControllers } from './controllers/create-controllers';
-import { resolveRoutes } from './http/resolved-routes';
+import { OAUTHIST_ROUTES, resolveRoutes } from './controllers/resolved-routes';
 import type { OAuthistModuleOptions, OAuthistRoutes } from './interfaces';
-import { OAUTHIST_ROUTES } from './oauthist.constants';
 
 /**
  * `forRoot()` / `forRootAsync()` come from Nest's builder. The extras are known when the module
  * is defined, before any asynchronous option: `isGlobal` makes the services injectable
  * everywhere; `routes` sets (or turns off) the endpoints' paths, which decorators need up
- * front; `extraProviders` are added to the module's own, which is how an application puts its
- * `UserCredentialsVerifier` in place of oauthist's.
+ * front; `extraProviders` are added to the module's own, which is how an application gives
+ * oauthist its `UserCredentialsVerifier`.
  */
 export const {
   ConfigurableModuleClass,

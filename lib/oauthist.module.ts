@@ -1,20 +1,28 @@
 import { Module, NestModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ClientAuthenticator } from './clients/client-authenticator';
 import { ClientService } from './clients/client.service';
+import { AuthorizationEndpoint } from './controllers/authorization-endpoint';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { GrantTypeRegistry } from './grants/grant-type.registry';
 import { GrantService } from './grants/grant.service';
+import { PasswordGrant } from './grants/password.grant';
+import { PendingAuthorizations } from './grants/pending-authorizations';
 import { ScopesGuard } from './guards/scopes.guard';
-import { AuthorizationEndpoint } from './http/authorization-endpoint';
 import { UnreadableBodyAnswers } from './http/unreadable-body';
-import { OAUTHIST_OPTIONS } from './oauthist.constants';
 import { ConfigurableModuleClass } from './oauthist.module-definition';
 import {
   grantIdsProvider,
+  noUserCredentialsVerifierProvider,
   resolvedOptionsProvider,
-  userCredentialsVerifierProvider,
 } from './oauthist.providers';
+import { OAUTHIST_OPTIONS } from './options/resolved-options';
 import { ClientStore } from './redis/client-store';
 import { GrantStore } from './redis/grant-store';
 import { RedisConnection } from './redis/redis-connection';
 import { AttemptLimiter } from './throttling/attempt-limiter';
+import { TokenMinter } from './tokens/token-minter';
 import { TokenService } from './tokens/token.service';
 
 /**
@@ -23,16 +31,25 @@ import { TokenService } from './tokens/token.service';
  * @publicApi
  */
 @Module({
+  // The registry finds the application's own grant types among every provider.
+  imports: [DiscoveryModule],
   providers: [
     resolvedOptionsProvider,
-    userCredentialsVerifierProvider,
+    noUserCredentialsVerifierProvider,
     RedisConnection,
     ClientStore,
     GrantStore,
     AttemptLimiter,
     grantIdsProvider,
     ClientService,
+    ClientAuthenticator,
+    TokenMinter,
     TokenService,
+    PendingAuthorizations,
+    AuthorizationCodeGrant,
+    PasswordGrant,
+    ClientCredentialsGrant,
+    GrantTypeRegistry,
     GrantService,
     AuthorizationEndpoint,
     ScopesGuard,
@@ -41,12 +58,12 @@ import { TokenService } from './tokens/token.service';
   exports: [ClientService, TokenService, GrantService, ScopesGuard, OAUTHIST_OPTIONS],
 })
 export class OAuthistModule extends ConfigurableModuleClass implements NestModule {
+  /** @internal */
   constructor(private readonly unreadableBodies: UnreadableBodyAnswers) {
     super();
   }
 
-  // Nest calls it after registering the body parsers and before the routes, where the
-  // framework hooks for a body the parsers refuse must go.
+  /** @internal Installs the answers to unreadable bodies once the body parsers are in place. */
   configure(): void {
     this.unreadableBodies.install();
   }

@@ -1,13 +1,12 @@
 import type { Provider } from '@nestjs/common';
 import { UserCredentialsVerifier } from './credentials/user-credentials-verifier';
 import { GrantIds } from './crypto/grant-ids';
-import { GrantStore } from './redis/grant-store';
-import { RedisConnection } from './redis/redis-connection';
 import type { OAuthistModuleOptions } from './interfaces';
-import { OAUTHIST_OPTIONS } from './oauthist.constants';
 import { OAUTHIST_MODULE_OPTIONS } from './oauthist.module-definition';
 import { resolveOptions } from './options/resolve-options';
-import type { ResolvedOptions } from './options/resolved-options';
+import { OAUTHIST_OPTIONS } from './options/resolved-options';
+import { GrantStore } from './redis/grant-store';
+import { RedisConnection } from './redis/redis-connection';
 
 /** Validates the options once, at start-up, so that a bad option stops the application early. */
 export const resolvedOptionsProvider: Provider = {
@@ -17,13 +16,12 @@ export const resolvedOptionsProvider: Provider = {
 };
 
 /**
- * The password grant's verifier: the `passwordVerifier` option, or none (the grant is off).
- * A provider for `UserCredentialsVerifier` in `extraProviders` replaces this one.
+ * No password verifier: the password grant is off until the application provides one, in
+ * `extraProviders` (which come after this one and so replace it) or with `overrideProvider()`.
  */
-export const userCredentialsVerifierProvider: Provider = {
+export const noUserCredentialsVerifierProvider: Provider = {
   provide: UserCredentialsVerifier,
-  useFactory: (options: ResolvedOptions) => options.passwordVerifier,
-  inject: [OAUTHIST_OPTIONS],
+  useFactory: (): UserCredentialsVerifier | null => null,
 };
 
 /**

@@ -1,9 +1,4 @@
-/**
- * RFC 6749 §2.1 client profiles: a `web` application is confidential (it keeps a secret on its
- * server); a `user-agent` (browser) application and a `native` application are public.
- * @publicApi
- */
-export type ClientType = 'web' | 'user-agent' | 'native';
+import type { ClientType } from '../interfaces';
 
 /** Every client type, in the order the manual lists them. */
 export const CLIENT_TYPES: readonly ClientType[] = ['web', 'user-agent', 'native'];

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { constantTimeEqual } from '../crypto/constant-time-equal';
 import { randomToken } from '../crypto/random-token';
 import { sha256 } from '../crypto/sha256';
 import { OAuthError } from '../errors';
@@ -9,14 +8,15 @@ import type {
   ListClientsOptions,
   OAuthClient,
   RegisteredClient,
+  ClientType,
   UpdateClientInput,
 } from '../interfaces';
 import { ClientRecord, ClientStore } from '../redis/client-store';
 import { GrantStore } from '../redis/grant-store';
 import { GrantIds } from '../crypto/grant-ids';
-import type { BruteForceLimits } from '../throttling/brute-force-limits';
 import { attributeName, attributeValue, attributeValues } from './client-attributes';
-import { CLIENT_TYPES, ClientType, isConfidentialType } from './client-type';
+import { CLIENT_TYPES, isConfidentialType } from './client-type';
+import { clientWithSecret, toClient } from './client-records';
 import { validateRedirectUrl } from './redirect-url';
 
 const CLIENT_ID_BYTES = 16;
@@ -32,19 +32,6 @@ function newClientId(): string {
   return id;
 }
 const MAX_LIST_LIMIT = 1000;
-// Hash compared against when the client is unknown, so that the answer takes the same time.
-const NO_SECRET = sha256('');
-
-function toClient(record: ClientRecord): OAuthClient {
-  return {
-    id: record.id,
-    clientType: record.clientType,
-    isConfidential: isConfidentialType(record.clientType),
-    redirectUrls: record.redirectUrls,
-    attributes: record.attributes,
-    createdAt: new Date(record.createdAt),
-  };
-}
 
 function redirectUrls(urls: unknown, clientType: ClientType): string[] {
   if (!Array.isArray(urls) || urls.length === 0) {
@@ -195,25 +182,7 @@ export class ClientService {
    * compared in constant time, and an unknown id costs the same as a wrong secret.
    */
   async authenticate(clientId: string, secret: string): Promise<OAuthClient | null> {
-    return this.check(await this.loadRecord(clientId), secret);
-  }
-
-  /**
-   * @internal `authenticate()` under the brute-force limit, read in the same command:
-   * `retryAfterMs` > 0 when the id must wait, whatever the secret.
-   */
-  async authenticateWithinLimit(
-    clientId: string,
-    secret: string,
-    limits: BruteForceLimits | null,
-  ): Promise<{ client: OAuthClient | null; retryAfterMs: number }> {
-    const { record, retryAfterMs } = await this.store.getForAuthentication(clientId, limits);
-    return { client: this.check(record, secret), retryAfterMs };
-  }
-
-  private check(record: ClientRecord | null, secret: string): OAuthClient | null {
-    const matches = constantTimeEqual(sha256(secret), record?.secretHash ?? NO_SECRET);
-    return record?.secretHash && matches ? toClient(record) : null;
+    return clientWithSecret(await this.loadRecord(clientId), secret);
   }
 
   private async loadRecord(clientId: string): Promise<ClientRecord | null> {

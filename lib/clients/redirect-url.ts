@@ -1,5 +1,5 @@
 import { OAuthError } from '../errors';
-import type { ClientType } from './client-type';
+import type { ClientType } from '../interfaces';
 
 const MAX_LENGTH = 2048;
 

@@ -1,8 +1,8 @@
 import { Controller, Get, Post, Req, Res, Type } from '@nestjs/common';
-import type { HttpRequestLike } from '../grants/request-parameters';
-import { AuthorizationEndpoint, authorizationErrorPage } from '../http/authorization-endpoint';
+import type { HttpRequestLike } from '../http/http-request';
+import { HttpReply, passThroughReply } from '../http/http-reply';
 import { AnswersUnreadableBody } from '../http/unreadable-body';
-import type { HttpReply } from '../responses/http-reply';
+import { AuthorizationEndpoint, authorizationErrorPage } from './authorization-endpoint';
 
 /** The authorization endpoint at `path`, by GET and by POST (RFC 6749 §3.1). */
 export function createAuthorizationController(path: string): Type<unknown> {
@@ -12,14 +12,20 @@ export function createAuthorizationController(path: string): Type<unknown> {
 
     @Get(path)
     @AnswersUnreadableBody((error, request) => authorizationErrorPage(request, error))
-    async authorizeByGet(@Req() request: HttpRequestLike, @Res() reply: HttpReply): Promise<void> {
-      (await this.endpoint.answer(request)).writeTo(reply);
+    async authorizeByGet(
+      @Req() request: HttpRequestLike,
+      @Res({ passthrough: true }) reply: HttpReply,
+    ): Promise<string | undefined> {
+      return passThroughReply(reply, await this.endpoint.answer(request));
     }
 
     @Post(path)
     @AnswersUnreadableBody((error, request) => authorizationErrorPage(request, error))
-    async authorizeByPost(@Req() request: HttpRequestLike, @Res() reply: HttpReply): Promise<void> {
-      (await this.endpoint.answer(request)).writeTo(reply);
+    async authorizeByPost(
+      @Req() request: HttpRequestLike,
+      @Res({ passthrough: true }) reply: HttpReply,
+    ): Promise<string | undefined> {
+      return passThroughReply(reply, await this.endpoint.answer(request));
     }
   }
   return AuthorizationController;

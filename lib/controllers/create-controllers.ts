@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { TokenLookupRequestDto } from '../dto/token-lookup-request.dto';
 import { TokenRequestDto } from '../dto/token-request.dto';
-import type { ResolvedRoutes } from '../http/resolved-routes';
+import type { ResolvedRoutes } from './resolved-routes';
 import { createAuthorizationController } from './authorization.controller';
 import { createFormEndpointController } from './form-endpoint.controller';
 import { createMetadataController } from './metadata.controller';

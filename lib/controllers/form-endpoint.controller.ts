@@ -1,11 +1,12 @@
 import { Body, Controller, Post, Req, Res, Type, UseFilters, UseGuards } from '@nestjs/common';
 import { OAuthExceptionFilter } from '../filters/oauth-exception.filter';
 import { GrantService } from '../grants/grant.service';
-import { HttpRequestLike, RequestParameters } from '../grants/request-parameters';
 import { FormContentTypeGuard } from '../guards/form-content-type.guard';
+import type { HttpRequestLike } from '../http/http-request';
+import { HttpReply, passThroughReply } from '../http/http-reply';
 import { AnswersUnreadableBody } from '../http/unreadable-body';
 import { OAuthValidationPipe } from '../pipes/oauth-validation.pipe';
-import type { HttpReply } from '../responses/http-reply';
+import { RequestParameters } from '../protocol/request-parameters';
 import type { OAuthResponse } from '../responses/oauth-response';
 
 /** A loaded request of one of the form endpoints, ready to answer. */
@@ -40,10 +41,10 @@ export function createFormEndpointController(
     async answer(
       @Body(new OAuthValidationPipe(dto)) _body: object,
       @Req() request: HttpRequestLike,
-      @Res() reply: HttpReply,
-    ): Promise<void> {
+      @Res({ passthrough: true }) reply: HttpReply,
+    ): Promise<string | undefined> {
       const endpointRequest = await open(this.grants, RequestParameters.fromRequest(request));
-      (await endpointRequest.respond()).writeTo(reply);
+      return passThroughReply(reply, await endpointRequest.respond());
     }
   }
   // Nest names routes and log lines after the class.

@@ -1,14 +1,13 @@
-import { Controller, Get, Inject, Logger, Optional, Req, Res, Type } from '@nestjs/common';
-import { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
-import type { HttpRequestLike } from '../grants/request-parameters';
+import { Controller, Get, Inject, Logger, Req, Res, Type } from '@nestjs/common';
+import { GrantTypeRegistry } from '../grants/grant-type.registry';
+import type { HttpRequestLike } from '../http/http-request';
+import { HttpReply, setReplyHeader } from '../http/http-reply';
+import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
 import {
   AuthorizationServerMetadata,
   authorizationServerMetadata,
-} from '../http/authorization-server-metadata';
-import type { ResolvedRoutes } from '../http/resolved-routes';
-import { OAUTHIST_OPTIONS, OAUTHIST_ROUTES } from '../oauthist.constants';
-import type { ResolvedOptions } from '../options/resolved-options';
-import { HttpReply, setReplyHeader } from '../responses/http-reply';
+} from './authorization-server-metadata';
+import { OAUTHIST_ROUTES, ResolvedRoutes } from './resolved-routes';
 
 function issuerOf(request: HttpRequestLike & { protocol?: string }): string {
   const host = request.headers?.host;
@@ -22,9 +21,7 @@ export function createMetadataController(path: string): Type<unknown> {
     constructor(
       @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOptions,
       @Inject(OAUTHIST_ROUTES) private readonly routes: ResolvedRoutes,
-      @Optional()
-      @Inject(UserCredentialsVerifier)
-      private readonly verifier: UserCredentialsVerifier | null,
+      private readonly grantTypes: GrantTypeRegistry,
     ) {
       if (options.issuer === null) {
         new Logger('oauthist').warn(
@@ -46,7 +43,12 @@ export function createMetadataController(path: string): Type<unknown> {
         configured === null ? 'no-store' : 'public, max-age=3600',
       );
       const issuer = configured ?? issuerOf(request);
-      return authorizationServerMetadata(issuer, this.routes, this.options, this.verifier !== null);
+      return authorizationServerMetadata(
+        issuer,
+        this.routes,
+        this.options,
+        this.grantTypes.enabledNames(),
+      );
     }
   }
   return MetadataController;

@@ -5,8 +5,8 @@ import type { AttributeValue } from '../interfaces/oauth-client.interface';
  * refuse, or the extra attributes to write onto the token (e.g. `{ userId: user.id }`).
  *
  * This abstract class is also the injection token: give oauthist your implementation with
- * `extraProviders: [{ provide: UserCredentialsVerifier, useClass: MyVerifier }]` or with the
- * `passwordVerifier` option. Without one, the password grant is off.
+ * `extraProviders: [{ provide: UserCredentialsVerifier, useClass: MyVerifier }]` (or `useValue`,
+ * `useFactory`, `useExisting`). Without one, the password grant is off.
  * @publicApi
  */
 export abstract class UserCredentialsVerifier {

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { ACCESS_TOKEN_PROPERTY } from '../oauthist.constants';
+import { ACCESS_TOKEN_PROPERTY } from '../guards/scopes.constants';
 import type { AccessToken } from '../tokens/access-token';
 
 /**

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
-import { SCOPES_METADATA } from '../oauthist.constants';
 import { ScopesGuard } from '../guards/scopes.guard';
+import { SCOPES_METADATA } from '../guards/scopes.constants';
 
 /**
  * Protects a route or a controller: a bearer token holding *any* of `scopes` is required

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { OAuthError } from '../errors';
-import type { HttpReply } from '../responses/http-reply';
+import type { HttpReply } from '../http/http-reply';
 
 /**
  * Renders what goes wrong at the token, revocation and introspection endpoints as RFC 6749

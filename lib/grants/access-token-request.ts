@@ -1,17 +1,14 @@
-import { OAuthError, OAuthErrorCode } from '../errors';
-import type { OAuthClient } from '../interfaces';
+import type { OAuthErrorCode } from '../errors';
 import { AuthorizationRequest } from './authorization-request';
 import { Extras, storedExtras } from './extras';
 import { implicitRedirect } from './implicit-redirect';
 
 /**
- * What `AccessTokenRequest.getRedirect()` takes: extras to issue a token, or an error to refuse.
+ * What `AccessTokenRequest.getRedirect()` takes: an error to refuse with.
  * @publicApi
  */
 export interface ImplicitRedirectOptions {
-  /** Extra attributes for the token (e.g. `{ userId }`). */
-  extras?: Extras;
-  /** Refuse instead, with this error (RFC 6749 §4.2.2.1), e.g. `access_denied`. */
+  /** Refuse with this error (RFC 6749 §4.2.2.1), e.g. `access_denied`. */
   error?: OAuthErrorCode;
   /** The `error_description` of the refusal. */
   errorDescription?: string;
@@ -20,10 +17,10 @@ export interface ImplicitRedirectOptions {
 /**
  * An implicit grant request (RFC 6749 §4.2): the token travels in the redirect's fragment.
  * Off unless the `implicitGrant` option is on (RFC 9700 §2.1.2 advises the code flow instead).
+ * `getRedirect()` only ever refuses; `accept()` issues the token.
  * @publicApi
  */
 export class AccessTokenRequest extends AuthorizationRequest {
-  protected readonly responseType = 'token';
   protected readonly responseMode = 'fragment';
 
   /** Whether nothing is wrong with the request (the manual's `is_valid()`). */
@@ -32,39 +29,37 @@ export class AccessTokenRequest extends AuthorizationRequest {
   }
 
   /**
-   * The redirect to the client: an invalid request's error, the refusal given in `error`, or
-   * a new token issued with `extras` (access_token, token_type, expires_in, scope, state in the
-   * fragment). Throws for a broken request, which must not be redirected.
+   * The error redirect to the client: an invalid request's own error, or the refusal given in
+   * `error` (e.g. the user said no). Issues nothing; throws for a broken request, which must
+   * not be redirected, and for a good request without `error` (call `accept()` to issue).
    */
   async getRedirect(options: ImplicitRedirectOptions = {}): Promise<string> {
     const { error } = this;
     if (error) return this.getErrorRedirect(error.error, error.description);
-    if (options.error) {
-      return this.getErrorRedirect(
-        options.error,
-        options.errorDescription ?? 'the resource owner denied the request',
+    if ((options as { extras?: unknown }).extras !== undefined || !options.error) {
+      throw new TypeError(
+        'oauthist: getRedirect() only refuses; accept(extras) issues the token of a good request',
       );
     }
-    const issued = await this.context.tokens.issueAccessToken({
-      clientId: (this.client as OAuthClient).id,
-      scopes: this.scopes,
-      extras: storedExtras(options.extras),
-    });
-    return implicitRedirect(
-      this.redirectUri as string,
-      issued,
-      this.state,
-      this.context.options.issuer,
+    return this.getErrorRedirect(
+      options.error,
+      options.errorDescription ?? 'the resource owner denied the request',
     );
   }
 
-  protected override validate(client: OAuthClient): void {
-    if (!this.context.options.implicitGrant && this.parameters.get('response_type') === 'token') {
-      throw new OAuthError(
-        'unsupported_response_type',
-        'the implicit grant is turned off (RFC 9700 §2.1.2)',
-      );
-    }
-    super.validate(client);
+  /**
+   * The user allows: issues a token with `extras` (e.g. `{ userId }`) and returns the redirect
+   * that carries it (access_token, token_type, expires_in, scope, state in the fragment).
+   * Throws the request's error if it is not valid.
+   */
+  async accept(extras?: Extras): Promise<string> {
+    const valid = this.valid();
+    const stored = storedExtras(extras);
+    const issued = await this.context.minter.issueAccessToken({
+      clientId: valid.client.id,
+      scopes: valid.scopes,
+      extras: stored,
+    });
+    return implicitRedirect(valid.redirectUri, issued, valid.state, this.context.options.issuer);
   }
 }

@@ -1,87 +1,105 @@
+import type {
+  AuthenticatedClient,
+  ClientAuthenticationMethod,
+  ClientAuthenticator,
+} from '../clients/client-authenticator';
 import { OAuthError } from '../errors';
 import type { OAuthClient } from '../interfaces';
-import { authenticateClient, ClientAuthenticationMethod } from './client-authentication';
-import type { GrantContext } from './grant-context';
-import type { RequestParameters } from './request-parameters';
+import type { RequestParameters } from '../protocol/request-parameters';
+import type { OAuthResponse } from '../responses/oauth-response';
+import type { TokenMinter } from '../tokens/token-minter';
+import type { TokenService } from '../tokens/token.service';
 
-/**
- * The parameters of the token, revocation and introspection endpoints that may not be repeated
- * (RFC 6749 §3.2); any other is unrecognized and must be ignored, repeated or not.
- */
-const CLIENT_REQUEST_PARAMETERS: readonly string[] = [
-  'grant_type',
-  'code',
-  'redirect_uri',
+/** The parameters of the revocation and introspection endpoints that may not be repeated. */
+const TOKEN_LOOKUP_PARAMETERS: readonly string[] = [
   'client_id',
   'client_secret',
-  'code_verifier',
-  'scope',
-  'username',
-  'password',
-  'refresh_token',
   'token',
   'token_type_hint',
 ];
 
+/** What the revocation and introspection requests ask. */
+export interface ClientRequestContext {
+  readonly authenticator: ClientAuthenticator;
+  readonly minter: TokenMinter;
+  readonly tokens: TokenService;
+}
+
+/** A checked revocation or introspection request: who asked, and what was wrong, if anything. */
+export interface ClientRequestCheck {
+  readonly who: AuthenticatedClient;
+  readonly failure: OAuthError | null;
+}
+
 /**
- * A request a client makes to the token, revocation or introspection endpoint: loaded once
- * (client authentication included), then asked `isInvalid()` and `getError()`.
+ * Checks a request to the revocation (RFC 7009 §2.1) or introspection (RFC 7662 §2.1)
+ * endpoint: a `token`, and a client that authenticated (with a secret, when `secretRequired`).
+ */
+export async function checkTokenLookup(
+  authenticator: ClientAuthenticator,
+  parameters: RequestParameters,
+  secretRequired: boolean,
+  refusal: string,
+): Promise<ClientRequestCheck> {
+  let who: AuthenticatedClient = { client: null, method: 'none' };
+  try {
+    const faulty = parameters.firstFaulty(TOKEN_LOOKUP_PARAMETERS);
+    if (faulty)
+      throw new OAuthError('invalid_request', `${faulty} is repeated or malformed (RFC 6749 §3.2)`);
+    if (parameters.get('token') === undefined)
+      throw new OAuthError('invalid_request', 'token is missing');
+    who = await authenticator.authenticate(parameters);
+    if (who.client === null || (secretRequired && who.method === 'none'))
+      throw authenticator.invalidClient(refusal);
+    return Object.freeze({ who, failure: null });
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    return Object.freeze({ who, failure: error });
+  }
+}
+
+/**
+ * A request a client makes to the token, revocation or introspection endpoint: checked once
+ * (client authentication included), then asked `isInvalid()` and `getError()`, then told to
+ * act. What the check found never changes.
  * @publicApi
  */
 export abstract class ClientRequest {
-  /** The client that made the request, once authenticated; `null` when none was named. */
-  client: OAuthClient | null = null;
-  /** How the client authenticated. */
-  authenticationMethod: ClientAuthenticationMethod = 'none';
-
-  private failure: OAuthError | null = null;
-
   /** @internal */
-  constructor(
-    protected readonly context: GrantContext,
-    protected readonly parameters: RequestParameters,
-  ) {}
+  constructor(private readonly checked: ClientRequestCheck) {}
+
+  /** The client that made the request, once authenticated; `null` when none was named. */
+  get client(): OAuthClient | null {
+    return this.checked.who.client;
+  }
+
+  /** How the client authenticated. */
+  get authenticationMethod(): ClientAuthenticationMethod {
+    return this.checked.who.method;
+  }
 
   /** Whether the request must be refused. */
   isInvalid(): boolean {
-    return this.failure !== null;
+    return this.checked.failure !== null;
   }
 
   /** What is wrong with the request; its `toResponse()` is the RFC 6749 §5.2 answer. */
   getError(): OAuthError | null {
-    return this.failure;
+    return this.checked.failure;
   }
 
-  /** @internal Authenticates the client and runs every check; the one await of the request. */
-  async load(): Promise<this> {
-    try {
-      const faulty = this.parameters.firstFaulty(CLIENT_REQUEST_PARAMETERS);
-      if (faulty)
-        throw new OAuthError(
-          'invalid_request',
-          `${faulty} is repeated or malformed (RFC 6749 §3.2)`,
-        );
-      await this.check();
-    } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      this.failure = error;
-    }
-    return this;
-  }
+  /** The endpoint's answer: the error response, or what the request does. */
+  abstract respond(): Promise<OAuthResponse>;
+}
 
-  /** The endpoint's own checks; throws an `OAuthError`. */
-  protected abstract check(): Promise<void>;
-
-  /** Authenticates the client (RFC 6749 §2.3) and remembers it. */
-  protected async authenticate(): Promise<OAuthClient | null> {
-    const { client, method } = await authenticateClient(
-      this.context.clients,
-      this.context.limiter,
-      this.parameters,
-      this.context.options.realm,
-    );
-    this.client = client;
-    this.authenticationMethod = method;
-    return client;
+/** A revocation or introspection request: what it looks up, and what it asks to do so. */
+export abstract class TokenLookupRequest extends ClientRequest {
+  /** @internal */
+  constructor(
+    protected readonly context: ClientRequestContext,
+    protected readonly parameters: RequestParameters,
+    checked: ClientRequestCheck,
+  ) {
+    super(checked);
   }
 }

@@ -1,23 +1,28 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ClientAuthenticator } from '../clients/client-authenticator';
 import { ClientService } from '../clients/client.service';
-import { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
-import { sha256 } from '../crypto/sha256';
-import { OAUTHIST_OPTIONS } from '../oauthist.constants';
-import type { ResolvedOptions } from '../options/resolved-options';
-import { GrantStore } from '../redis/grant-store';
-import { AttemptLimiter } from '../throttling/attempt-limiter';
-import { IntrospectionRequest } from './introspection-request';
-import { RevocationRequest } from './revocation-request';
+import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { OAuthParameters, RequestParameters } from '../protocol/request-parameters';
+import { TokenMinter } from '../tokens/token-minter';
 import { TokenService } from '../tokens/token.service';
 import { AccessTokenRequest } from './access-token-request';
-import { ClientCredentialsRequest } from './client-credentials-request';
-import { CodeExchangeRequest } from './code-exchange-request';
+import { AuthorizationResponseType, checkAuthorizationRequest } from './authorization-check';
+import type { AuthorizationContext } from './authorization-context';
+import { checkTokenLookup, ClientRequestContext } from './client-request';
 import { CodeRequest } from './code-request';
-import type { GrantContext } from './grant-context';
-import { PasswordExchangeRequest, PasswordGrantFlags } from './password-exchange-request';
-import { PendingAuthorization, PendingAuthorizationData } from './pending-authorization';
-import { OAuthParameters, RequestParameters } from './request-parameters';
-import type { TokenRequest } from './token-request';
+import { GrantTypeRegistry } from './grant-type.registry';
+import { IntrospectionRequest } from './introspection-request';
+import { PendingAuthorization } from './pending-authorization';
+import { PendingAuthorizations } from './pending-authorizations';
+import { RevocationRequest } from './revocation-request';
+import {
+  ClientCredentialsRequest,
+  CodeExchangeRequest,
+  PasswordExchangeRequest,
+  PasswordGrantFlags,
+  TokenRequest,
+  TokenRequestContext,
+} from './token-request';
 
 /**
  * Where a request's parameters come from: `fromRequest(req)` for an Express or Fastify request,
@@ -46,30 +51,33 @@ function parametersOf(source: ParameterSource, defaults: OAuthParameters): Reque
  */
 @Injectable()
 export class GrantService {
-  private readonly context: GrantContext;
+  private readonly authorization: AuthorizationContext;
+  private readonly token: TokenRequestContext;
+  private readonly lookup: ClientRequestContext;
 
+  /** @internal */
   constructor(
     clients: ClientService,
-    store: GrantStore,
     tokens: TokenService,
+    minter: TokenMinter,
+    pending: PendingAuthorizations,
+    authenticator: ClientAuthenticator,
+    registry: GrantTypeRegistry,
     @Inject(OAUTHIST_OPTIONS) options: ResolvedOptions,
-    @Optional() @Inject(UserCredentialsVerifier) verifier: UserCredentialsVerifier | null,
-    limiter: AttemptLimiter,
   ) {
-    this.context = { clients, store, tokens, options, verifier: verifier ?? null, limiter };
+    this.authorization = { clients, pending, minter, options };
+    this.token = { registry, authenticator, options };
+    this.lookup = { authenticator, minter, tokens };
   }
 
-  /** An authorization code request (RFC 6749 §4.1.1), loaded. */
-  codeRequest(source: ParameterSource): Promise<CodeRequest> {
-    return new CodeRequest(this.context, parametersOf(source, { response_type: 'code' })).load();
+  /** An authorization code request (RFC 6749 §4.1.1), checked. */
+  async codeRequest(source: ParameterSource): Promise<CodeRequest> {
+    return new CodeRequest(this.authorization, await this.check(source, 'code'));
   }
 
-  /** An implicit grant request (RFC 6749 §4.2.1), loaded. */
-  accessTokenRequest(source: ParameterSource): Promise<AccessTokenRequest> {
-    return new AccessTokenRequest(
-      this.context,
-      parametersOf(source, { response_type: 'token' }),
-    ).load();
+  /** An implicit grant request (RFC 6749 §4.2.1), checked. */
+  async accessTokenRequest(source: ParameterSource): Promise<AccessTokenRequest> {
+    return new AccessTokenRequest(this.authorization, await this.check(source, 'token'));
   }
 
   /**
@@ -86,19 +94,15 @@ export class GrantService {
   /** The authorization request waiting for the user under `id`, or `null` (unknown, expired, answered). */
   async getPendingAuthorization(id: string): Promise<PendingAuthorization | null> {
     if (typeof id !== 'string' || id.length === 0) return null;
-    const raw = await this.context.store.getPending(sha256(id));
-    if (raw === null) return null;
-    const data = JSON.parse(raw) as PendingAuthorizationData;
-    const client = await this.context.clients.get(data.clientId);
-    return client && new PendingAuthorization(this.context, id, data, client);
+    const data = await this.authorization.pending.read(id);
+    if (data === null) return null;
+    const client = await this.authorization.clients.get(data.clientId);
+    return client && new PendingAuthorization(this.authorization, id, data, client);
   }
 
   /** An authorization code exchange (RFC 6749 §4.1.3), loaded. */
   codeExchangeRequest(source: ParameterSource): Promise<CodeExchangeRequest> {
-    return new CodeExchangeRequest(
-      this.context,
-      parametersOf(source, { grant_type: 'authorization_code' }),
-    ).load();
+    return this.load(source, 'authorization_code');
   }
 
   /** A password grant request (RFC 6749 §4.3.2), loaded; `flags` as in the manual. */
@@ -106,45 +110,66 @@ export class GrantService {
     source: ParameterSource,
     flags?: PasswordGrantFlags,
   ): Promise<PasswordExchangeRequest> {
-    return new PasswordExchangeRequest(
-      this.context,
-      parametersOf(source, { grant_type: 'password' }),
-      flags,
-    ).load();
+    return this.load(source, 'password', flags);
   }
 
   /** A client credentials request (RFC 6749 §4.4.2), loaded. */
   clientCredentialsRequest(source: ParameterSource): Promise<ClientCredentialsRequest> {
-    return new ClientCredentialsRequest(
-      this.context,
-      parametersOf(source, { grant_type: 'client_credentials' }),
-    ).load();
-  }
-
-  /** A token revocation request (RFC 7009 §2.1), loaded. */
-  revocationRequest(source: ParameterSource): Promise<RevocationRequest> {
-    return new RevocationRequest(this.context, parametersOf(source, {})).load();
-  }
-
-  /** A token introspection request (RFC 7662 §2.1), loaded. */
-  introspectionRequest(source: ParameterSource): Promise<IntrospectionRequest> {
-    return new IntrospectionRequest(this.context, parametersOf(source, {})).load();
+    return this.load(source, 'client_credentials');
   }
 
   /**
-   * The token endpoint's request for whatever `grant_type` names, loaded. An unknown or missing
-   * grant type gives a request whose error says so.
+   * The token endpoint's request for whatever `grant_type` names, built-in or the
+   * application's own (`@OAuthGrantType()`), loaded. An unknown or missing grant type gives a
+   * request whose error says so.
    */
   tokenRequest(source: ParameterSource): Promise<TokenRequest> {
+    return TokenRequest.load(this.token, parametersOf(source, {}));
+  }
+
+  /** A token revocation request (RFC 7009 §2.1), checked. */
+  async revocationRequest(source: ParameterSource): Promise<RevocationRequest> {
     const parameters = parametersOf(source, {});
-    switch (parameters.get('grant_type')) {
-      case 'password':
-        return this.passwordExchangeRequest(parameters);
-      case 'client_credentials':
-        return this.clientCredentialsRequest(parameters);
-      default:
-        // The code exchange reports a missing, repeated or unsupported grant_type itself.
-        return this.codeExchangeRequest(parameters);
-    }
+    const checked = await checkTokenLookup(
+      this.lookup.authenticator,
+      parameters,
+      false,
+      'the client must authenticate or send client_id (RFC 7009 §2.1)',
+    );
+    return new RevocationRequest(this.lookup, parameters, checked);
+  }
+
+  /** A token introspection request (RFC 7662 §2.1), checked. */
+  async introspectionRequest(source: ParameterSource): Promise<IntrospectionRequest> {
+    const parameters = parametersOf(source, {});
+    const checked = await checkTokenLookup(
+      this.lookup.authenticator,
+      parameters,
+      true,
+      'introspection requires client authentication (RFC 7662 §2.1)',
+    );
+    return new IntrospectionRequest(this.lookup, parameters, checked);
+  }
+
+  private check(source: ParameterSource, responseType: AuthorizationResponseType) {
+    const parameters = parametersOf(source, { response_type: responseType });
+    const { clients, options } = this.authorization;
+    return checkAuthorizationRequest(parameters, responseType, {
+      options,
+      findClient: (id) => clients.get(id),
+    });
+  }
+
+  private load(
+    source: ParameterSource,
+    grantType: string,
+    flags?: PasswordGrantFlags,
+  ): Promise<TokenRequest> {
+    return TokenRequest.load(
+      this.token,
+      parametersOf(source, { grant_type: grantType }),
+      grantType,
+      flags,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { IssuedAccessToken } from '../tokens/issued-access-token';
-import { redirectTo } from './redirect-uri';
+import { redirectTo } from '../protocol/redirect-uri';
 
 /**
  * The implicit grant's answer (RFC 6749 §4.2.2): the token in the redirect's fragment, with

@@ -1,14 +1,12 @@
-import { OAuthError } from '../errors';
 import { OAuthResponse } from '../responses/oauth-response';
-import { invalidClient } from './client-authentication';
-import { ClientRequest } from './client-request';
+import { TokenLookupRequest } from './client-request';
 
 /**
  * A token introspection request (RFC 7662): only an authenticated confidential client may ask
  * (RFC 7662 §2.1, §4), and anything but a live token is `{ "active": false }`.
  * @publicApi
  */
-export class IntrospectionRequest extends ClientRequest {
+export class IntrospectionRequest extends TokenLookupRequest {
   /** Introspects the token and returns the endpoint's answer. */
   async respond(): Promise<OAuthResponse> {
     const error = this.getError();
@@ -17,17 +15,5 @@ export class IntrospectionRequest extends ClientRequest {
       this.parameters.get('token') as string,
     );
     return OAuthResponse.json(200, introspection);
-  }
-
-  protected async check(): Promise<void> {
-    if (this.parameters.get('token') === undefined)
-      throw new OAuthError('invalid_request', 'token is missing');
-    const client = await this.authenticate();
-    if (client === null || this.authenticationMethod === 'none') {
-      throw invalidClient(
-        this.context.options.realm,
-        'introspection requires client authentication (RFC 7662 §2.1)',
-      );
-    }
   }
 }

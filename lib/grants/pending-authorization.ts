@@ -1,26 +1,10 @@
-import { mintGrantBoundSecret } from '../crypto/grant-bound-secret';
-import { sha256 } from '../crypto/sha256';
 import { OAuthError, OAuthErrorCode } from '../errors';
 import type { OAuthClient } from '../interfaces';
-import { grantIdentity, tokenBody } from '../redis/token-record';
+import { errorRedirectTo, redirectTo } from '../protocol/redirect-uri';
+import type { AuthorizationContext } from './authorization-context';
 import { Extras, storedExtras } from './extras';
-import type { GrantContext } from './grant-context';
 import { implicitRedirect } from './implicit-redirect';
-import { errorRedirectTo, redirectTo } from './redirect-uri';
-
-/** What is kept of an authorization request while the user decides. */
-export interface PendingAuthorizationData {
-  readonly responseType: 'code' | 'token';
-  readonly clientId: string;
-  readonly redirectUri: string;
-  readonly redirectUriGiven: boolean;
-  readonly scopes: readonly string[];
-  readonly state?: string;
-  readonly codeChallenge?: string;
-  readonly codeChallengeMethod?: string;
-  readonly extras: Readonly<Record<string, string>>;
-  readonly createdAt: number;
-}
+import type { PendingAuthorizationData } from './pending-authorizations';
 
 const ANSWERED = 'the authorization request expired or was already answered';
 
@@ -32,8 +16,8 @@ const ANSWERED = 'the authorization request expired or was already answered';
 export class PendingAuthorization {
   /** @internal */
   constructor(
-    private readonly context: GrantContext,
-    /** The unguessable id to hand to the consent page and back; it expires with the code. */
+    private readonly context: AuthorizationContext,
+    /** The unguessable id to hand to the consent page and back; it expires after `pendingAuthorizationTtl`. */
     readonly id: string,
     private readonly data: PendingAuthorizationData,
     /** The client that asks, to show the user who it is. */
@@ -75,39 +59,31 @@ export class PendingAuthorization {
     const added = storedExtras(extras);
     const data = await this.take();
     const merged = { ...data.extras, ...added };
+    const { minter, options } = this.context;
     if (data.responseType === 'token') {
       // Unlike a code, which its client must still redeem, this token goes straight to the
       // client: one deleted meanwhile must not get it, as nothing would revoke it.
       if ((await this.context.clients.get(data.clientId)) === null)
         throw new OAuthError('invalid_request', 'the client of this request no longer exists');
-      const issued = await this.context.tokens.issueAccessToken({
+      const issued = await minter.issueAccessToken({
         clientId: data.clientId,
         scopes: data.scopes,
         extras: merged,
       });
-      return implicitRedirect(data.redirectUri, issued, data.state, this.context.options.issuer);
+      return implicitRedirect(data.redirectUri, issued, data.state, options.issuer);
     }
-    const { userIdExtra } = this.context.options;
-    const userId = merged[userIdExtra];
-    const grant = this.context.tokens.grantIds.of(data.clientId, userId);
-    const code = mintGrantBoundSecret(grant);
-    await this.context.store.saveCode(
-      grant,
-      sha256(code),
-      {
-        clientId: data.clientId,
-        redirectUri: data.redirectUri,
-        redirectUriGiven: data.redirectUriGiven,
-        codeChallenge: data.codeChallenge,
-        codeChallengeMethod: data.codeChallengeMethod,
-        grantIdentity: grantIdentity(data.clientId, userId),
-        tokenBody: tokenBody(data.scopes.join(' '), merged, userIdExtra),
-      },
-      this.context.options.authorizationCodeTtl,
-    );
+    const code = await minter.issueCode({
+      clientId: data.clientId,
+      redirectUri: data.redirectUri,
+      redirectUriGiven: data.redirectUriGiven,
+      scopes: data.scopes,
+      codeChallenge: data.codeChallenge,
+      codeChallengeMethod: data.codeChallengeMethod,
+      extras: merged,
+    });
     return redirectTo(
       data.redirectUri,
-      { code, state: data.state, iss: this.context.options.issuer ?? undefined },
+      { code, state: data.state, iss: options.issuer ?? undefined },
       'query',
     );
   }
@@ -134,8 +110,8 @@ export class PendingAuthorization {
   }
 
   private async take(): Promise<PendingAuthorizationData> {
-    const raw = await this.context.store.takePending(sha256(this.id));
-    if (raw === null) throw new OAuthError('invalid_request', ANSWERED);
-    return JSON.parse(raw) as PendingAuthorizationData;
+    const data = await this.context.pending.take(this.id);
+    if (data === null) throw new OAuthError('invalid_request', ANSWERED);
+    return data;
   }
 }

@@ -1,7 +1,6 @@
 import { OAuthError } from '../errors';
 import { OAuthResponse } from '../responses/oauth-response';
-import { invalidClient } from './client-authentication';
-import { ClientRequest } from './client-request';
+import { TokenLookupRequest } from './client-request';
 
 /**
  * A token revocation request (RFC 7009): the client authenticates (a public client names
@@ -9,12 +8,12 @@ import { ClientRequest } from './client-request';
  * answered 200 too, so that the answer says nothing about other tokens (RFC 7009 §2.2).
  * @publicApi
  */
-export class RevocationRequest extends ClientRequest {
+export class RevocationRequest extends TokenLookupRequest {
   /** Revokes the token and returns the endpoint's answer. */
   async respond(): Promise<OAuthResponse> {
     const error = this.getError();
     if (error) return error.toResponse();
-    const outcome = await this.context.tokens.revokeAs(
+    const outcome = await this.context.minter.revoke(
       this.parameters.get('token') as string,
       this.client?.id,
     );
@@ -25,16 +24,5 @@ export class RevocationRequest extends ClientRequest {
       ).toResponse();
     }
     return new OAuthResponse(200, { 'Cache-Control': 'no-store' }, '');
-  }
-
-  protected async check(): Promise<void> {
-    if (this.parameters.get('token') === undefined)
-      throw new OAuthError('invalid_request', 'token is missing');
-    const client = await this.authenticate();
-    if (client === null)
-      throw invalidClient(
-        this.context.options.realm,
-        'the client must authenticate or send client_id (RFC 7009 §2.1)',
-      );
   }
 }

@@ -1,30 +1,170 @@
+import type {
+  AuthenticatedClient,
+  ClientAuthenticator,
+  ClientAuthenticationMethod,
+} from '../clients/client-authenticator';
+import { ClientRequest } from './client-request';
 import { OAuthError } from '../errors';
+import type { OAuthClient } from '../interfaces';
+import type { ResolvedOptions } from '../options/resolved-options';
+import type { RequestParameters } from '../protocol/request-parameters';
+import { parseScope } from '../protocol/scope';
 import type { OAuthResponse } from '../responses/oauth-response';
 import type { IssuedAccessToken } from '../tokens/issued-access-token';
-import { ClientRequest } from './client-request';
-import { parseScope } from './scope';
+import type { GrantType, TokenGrantRequest } from './grant-type';
+import type { GrantTypeRegistry } from './grant-type.registry';
 
 /**
- * What the token endpoint's grants share (RFC 6749 §4.1.3, §4.3.2, §4.4.2): load once, ask
- * `isInvalid()` and `getError()`, then `exchangeForToken()`.
+ * The manual's flags for the password grant, which apply to any grant type: what the request
+ * must show of its client beyond what the grant type itself requires.
  * @publicApi
  */
-export abstract class TokenRequest extends ClientRequest {
-  /** The scopes asked for, each once. */
-  scopes: readonly string[] = [];
+export interface PasswordGrantFlags {
+  /** Refuse requests that name no client at all. */
+  clientRequired?: boolean;
+  /** Refuse public clients: only an authenticated confidential client may ask. */
+  clientSecretRequired?: boolean;
+}
 
-  /** The `grant_type` this request serves. */
-  protected abstract readonly grantType: string;
+/** What loading a token request needs. */
+export interface TokenRequestContext {
+  readonly registry: GrantTypeRegistry;
+  readonly authenticator: ClientAuthenticator;
+  readonly options: ResolvedOptions;
+}
+
+/** A token request that passed every check: what `exchangeForToken()` issues from. */
+interface AcceptedTokenRequest {
+  readonly grant: GrantType;
+  readonly request: TokenGrantRequest;
+  readonly checked: unknown;
+}
+
+const NOBODY: AuthenticatedClient = { client: null, method: 'none' };
+
+class CheckedTokenGrantRequest implements TokenGrantRequest {
+  private scopes: readonly string[] | undefined;
+
+  constructor(
+    readonly grantType: string,
+    readonly parameters: RequestParameters,
+    readonly client: OAuthClient | null,
+    readonly authenticationMethod: ClientAuthenticationMethod,
+    private readonly allowedScopes: ReadonlySet<string> | null,
+  ) {
+    Object.freeze(this.parameters);
+  }
+
+  requestedScopes(): readonly string[] {
+    this.scopes ??= Object.freeze(parseScope(this.parameters.get('scope'), this.allowedScopes));
+    return this.scopes;
+  }
+
+  /** The scopes, if the grant read them. */
+  scopesRead(): readonly string[] {
+    return this.scopes ?? [];
+  }
+}
+
+/**
+ * A request to the token endpoint (RFC 6749 §3.2), for any grant type: loaded once (client
+ * authentication and the grant type's own checks included), then asked `isInvalid()` and
+ * `getError()`, then `exchangeForToken()`. What it found never changes.
+ * @publicApi
+ */
+export class TokenRequest extends ClientRequest {
+  /** @internal */
+  constructor(
+    who: AuthenticatedClient,
+    private readonly outcome: AcceptedTokenRequest | OAuthError,
+  ) {
+    super(Object.freeze({ who, failure: outcome instanceof OAuthError ? outcome : null }));
+  }
+
+  /**
+   * @internal Runs every check of a token request; `expected` is the grant type the caller
+   * asked for, if any (a request of another type is then `unsupported_grant_type`).
+   */
+  static async load(
+    context: TokenRequestContext,
+    parameters: RequestParameters,
+    expected?: string,
+    flags: PasswordGrantFlags = {},
+  ): Promise<TokenRequest> {
+    let who = NOBODY;
+    try {
+      const faulty = parameters.firstFaulty(context.registry.parameterNames());
+      if (faulty)
+        throw new OAuthError(
+          'invalid_request',
+          `${faulty} is repeated or malformed (RFC 6749 §3.2)`,
+        );
+      const name = parameters.get('grant_type');
+      if (name === undefined) throw new OAuthError('invalid_request', 'grant_type is missing');
+      const grant =
+        expected === undefined || name === expected ? context.registry.get(name) : undefined;
+      if (grant === undefined) {
+        const off = name === expected || (expected === undefined && context.registry.has(name));
+        throw new OAuthError(
+          'unsupported_grant_type',
+          off ? `the ${name} grant is turned off` : `grant_type ${name} is not supported here`,
+        );
+      }
+      const missing = grant.requiredParameters?.find(
+        (required) => parameters.get(required) === undefined,
+      );
+      if (missing !== undefined) throw new OAuthError('invalid_request', `${missing} is missing`);
+      who = await context.authenticator.authenticate(parameters);
+      const { client } = who;
+      if (client === null) {
+        if (
+          (grant.clientAuthentication ?? 'required') === 'required' ||
+          flags.clientRequired ||
+          flags.clientSecretRequired
+        )
+          throw context.authenticator.invalidClient(
+            'the client must authenticate, or a public client send client_id (RFC 6749 §3.2.1)',
+          );
+      } else if (
+        !grant.clientTypes.includes(client.clientType) ||
+        (flags.clientSecretRequired && !client.isConfidential)
+      ) {
+        throw new OAuthError(
+          'unauthorized_client',
+          `a ${client.clientType} client may not use the ${name} grant (RFC 6749 §5.2)`,
+        );
+      }
+      const request = new CheckedTokenGrantRequest(
+        name,
+        parameters,
+        client,
+        who.method,
+        context.options.scopes,
+      );
+      const checked: unknown = grant.check ? await grant.check(request) : undefined;
+      return new TokenRequest(who, Object.freeze({ grant, request, checked }));
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      return new TokenRequest(who, error);
+    }
+  }
+
+  /** The scopes asked for, each once, when the grant type reads `scope`. */
+  get scopes(): readonly string[] {
+    return this.outcome instanceof OAuthError
+      ? []
+      : (this.outcome.request as CheckedTokenGrantRequest).scopesRead();
+  }
 
   /**
    * Issues the access token. Throws the request's error if it is invalid, and an
    * `invalid_grant` error when what was granted turns out unusable at the last moment (a code
    * used or expired in the meantime).
    */
-  async exchangeForToken(): Promise<IssuedAccessToken> {
-    const error = this.getError();
-    if (error) throw error;
-    return this.issue();
+  exchangeForToken(): Promise<IssuedAccessToken> {
+    const { outcome } = this;
+    if (outcome instanceof OAuthError) return Promise.reject(outcome);
+    return outcome.grant.issue(outcome.request, outcome.checked);
   }
 
   /** The whole token endpoint answer: the token response, or the error response. */
@@ -36,27 +176,31 @@ export abstract class TokenRequest extends ClientRequest {
       throw error;
     }
   }
-
-  protected async check(): Promise<void> {
-    const grantType = this.parameters.get('grant_type');
-    if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is missing');
-    if (grantType !== this.grantType) {
-      throw new OAuthError(
-        'unsupported_grant_type',
-        `grant_type ${grantType} is not supported here`,
-      );
-    }
-    await this.checkGrant();
-  }
-
-  /** The grant's own checks; throws an `OAuthError`. */
-  protected abstract checkGrant(): Promise<void>;
-
-  /** Issues the token of a request that passed its checks. */
-  protected abstract issue(): Promise<IssuedAccessToken>;
-
-  /** Reads `scope` against the allowed scopes. */
-  protected readScope(): void {
-    this.scopes = parseScope(this.parameters.get('scope'), this.context.options.scopes);
-  }
 }
+
+/**
+ * An authorization code exchange (RFC 6749 §4.1.3), the manual's `CodeExchangeRequest`: a
+ * `TokenRequest` of the `authorization_code` grant.
+ * @publicApi
+ */
+export const CodeExchangeRequest = TokenRequest;
+/** The manual's `CodeExchangeRequest`. @publicApi */
+export type CodeExchangeRequest = TokenRequest;
+
+/**
+ * A password grant request (RFC 6749 §4.3.2), the manual's `PasswordExchangeRequest`: a
+ * `TokenRequest` of the `password` grant.
+ * @publicApi
+ */
+export const PasswordExchangeRequest = TokenRequest;
+/** The manual's `PasswordExchangeRequest`. @publicApi */
+export type PasswordExchangeRequest = TokenRequest;
+
+/**
+ * A client credentials request (RFC 6749 §4.4.2): a `TokenRequest` of the
+ * `client_credentials` grant.
+ * @publicApi
+ */
+export const ClientCredentialsRequest = TokenRequest;
+/** A client credentials request. @publicApi */
+export type ClientCredentialsRequest = TokenRequest;

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { OAuthError } from '../errors';
-import type { HttpRequestLike } from '../grants/request-parameters';
+import type { HttpRequestLike } from '../http/http-request';
 
 /**
  * The token, revocation and introspection endpoints take `application/x-www-form-urlencoded`

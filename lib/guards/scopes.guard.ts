@@ -1,13 +1,13 @@
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { OAuthError, StorageUnavailableError } from '../errors';
-import type { HttpRequestLike } from '../grants/request-parameters';
-import { ACCESS_TOKEN_PROPERTY, OAUTHIST_OPTIONS, SCOPES_METADATA } from '../oauthist.constants';
-import type { ResolvedOptions } from '../options/resolved-options';
-import { HttpReply, setReplyHeader } from '../responses/http-reply';
+import type { HttpRequestLike } from '../http/http-request';
+import { HttpReply, setReplyHeader } from '../http/http-reply';
+import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
 import type { AccessToken } from '../tokens/access-token';
 import { extractBearerToken } from '../tokens/bearer-token-extractor';
 import { TokenService } from '../tokens/token.service';
+import { ACCESS_TOKEN_PROPERTY, SCOPES_METADATA } from './scopes.constants';
 
 /**
  * Enforces `@Scopes()` (RFC 6750): takes the bearer token, verifies it in one Redis round trip

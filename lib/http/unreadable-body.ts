@@ -1,8 +1,8 @@
 import { Injectable, Optional, SetMetadata } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { OAuthError } from '../errors';
-import type { HttpRequestLike } from '../grants/request-parameters';
-import type { HttpReply } from '../responses/http-reply';
+import type { HttpRequestLike } from './http-request';
+import type { HttpReply } from './http-reply';
 import type { OAuthResponse } from '../responses/oauth-response';
 
 const UNREADABLE_BODY_ANSWER = 'oauthist:unreadable-body-answer';

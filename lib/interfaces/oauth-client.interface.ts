@@ -1,4 +1,9 @@
-import type { ClientType } from '../clients/client-type';
+/**
+ * RFC 6749 §2.1 client profiles: a `web` application is confidential (it keeps a secret on its
+ * server); a `user-agent` (browser) application and a `native` application are public.
+ * @publicApi
+ */
+export type ClientType = 'web' | 'user-agent' | 'native';
 
 /**
  * A registered client, as `ClientService` returns it. It never holds the secret.

@@ -1,12 +1,13 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
-import type { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
 
 /**
  * One node of a Redis Cluster.
  * @publicApi
  */
 export interface OAuthistClusterNode {
+  /** Host name or address. */
   readonly host: string;
+  /** TCP port. */
   readonly port: number;
 }
 
@@ -78,8 +79,6 @@ export interface OAuthistModuleOptions {
    * `AccessToken.userId`, introspection's `sub`). Default `userId`; the manual used `user_id`.
    */
   userIdExtra?: string;
-  /** Checks credentials for the password grant; without one, the grant is off. */
-  passwordVerifier?: UserCredentialsVerifier;
   /**
    * The issuer identifier (RFC 8414 §2): an https URL (http only for loopback hosts) without
    * query or fragment. It names the endpoints in the metadata and is added as `iss` to

@@ -1,10 +1,9 @@
 import { Cluster, Redis } from 'ioredis';
-import type { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
 import { OAuthistConfigurationError } from '../errors';
 import type { OAuthistModuleOptions, OAuthistRedisClusterOptions } from '../interfaces';
-import { resolveBruteForce } from '../throttling/brute-force-limits';
+import { resolveBruteForce } from './brute-force-limits';
 import type { ResolvedOptions } from './resolved-options';
-import { SCOPE_TOKEN } from '../grants/scope';
+import { SCOPE_TOKEN } from '../protocol/scope';
 
 // Braces would turn part of the prefix into a Redis Cluster hash tag and put every key in one slot.
 const PREFIX = /^[^{}\s]{1,64}$/;
@@ -88,17 +87,6 @@ function resolveRedis(value: unknown): OAuthistModuleOptions['redis'] {
   );
 }
 
-function passwordVerifier(value: unknown): UserCredentialsVerifier | null {
-  if (value === undefined || value === null) return null;
-  if (typeof (value as UserCredentialsVerifier).verify !== 'function') {
-    throw new OAuthistConfigurationError(
-      'passwordVerifier',
-      'expected an object with a verify(username, password) method',
-    );
-  }
-  return value as UserCredentialsVerifier;
-}
-
 function issuer(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   const text = typeof value === 'string' ? value : '';
@@ -161,6 +149,12 @@ export function resolveOptions(options: OAuthistModuleOptions | undefined): Reso
   if (options === null || typeof options !== 'object') {
     throw new OAuthistConfigurationError('options', 'expected an object');
   }
+  if ('passwordVerifier' in options) {
+    throw new OAuthistConfigurationError(
+      'passwordVerifier',
+      'no longer an option: give the module a UserCredentialsVerifier through extraProviders',
+    );
+  }
   const prefix = options.prefix ?? 'oauthist';
   if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
     throw new OAuthistConfigurationError(
@@ -205,7 +199,6 @@ export function resolveOptions(options: OAuthistModuleOptions | undefined): Reso
     implicitGrant: flag('implicitGrant', options.implicitGrant),
     allowPlainPkce: flag('allowPlainPkce', options.allowPlainPkce),
     userIdExtra: userIdExtra(options.userIdExtra),
-    passwordVerifier: passwordVerifier(options.passwordVerifier),
     issuer: issuer(options.issuer),
     consentUrl: consentUrl(options.consentUrl),
     bearerTokenInBody: flag('bearerTokenInBody', options.bearerTokenInBody, true),

@@ -1,27 +1,51 @@
-import type { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
 import type { OAuthistRedisOption } from '../interfaces';
-import type { BruteForceLimits } from '../throttling/brute-force-limits';
+import type { BruteForceLimits } from './brute-force-limits';
 
-/** The module options after validation, with every default filled in. */
-export interface ResolvedOptions {
+/**
+ * Injection token of the module options after validation, with every default filled in
+ * (`ResolvedOAuthistOptions`): inject it to read what oauthist runs with.
+ * @publicApi
+ */
+export const OAUTHIST_OPTIONS = Symbol('OAUTHIST_OPTIONS');
+
+/**
+ * The module options after validation, with every default filled in.
+ * @publicApi
+ */
+export interface ResolvedOAuthistOptions {
+  /** The Redis option as given. */
   readonly redis: OAuthistRedisOption;
+  /** Prefix of every key. */
   readonly prefix: string;
-  /** `null`: any scope is accepted. */
+  /** The scopes a client may ask for; `null`: any scope is accepted. */
   readonly scopes: ReadonlySet<string> | null;
+  /** Lifetime of an authorization code, seconds. */
   readonly authorizationCodeTtl: number;
+  /** How long an authorization request waits for the user, seconds. */
   readonly pendingAuthorizationTtl: number;
-  /** `null`: tokens never expire. */
+  /** Lifetime of an access token, seconds; `null`: tokens never expire. */
   readonly accessTokenTtl: number | null;
+  /** Whether the implicit grant is on. */
   readonly implicitGrant: boolean;
+  /** Whether PKCE's `plain` method is accepted. */
   readonly allowPlainPkce: boolean;
+  /** The extra attribute that names the user. */
   readonly userIdExtra: string;
-  readonly passwordVerifier: UserCredentialsVerifier | null;
+  /** The issuer identifier; `null`: taken from the request's Host. */
   readonly issuer: string | null;
+  /** Where a good authorization request sends the user. */
   readonly consentUrl: string;
+  /** Whether a bearer token is accepted in a form body. */
   readonly bearerTokenInBody: boolean;
+  /** Whether a bearer token is accepted in the query. */
   readonly bearerTokenInQuery: boolean;
+  /** The realm of the challenges. */
   readonly realm: string;
+  /** Milliseconds a Redis command may take. */
   readonly commandTimeout: number;
-  /** `null`: brute-force protection is off. */
+  /** The brute-force limits; `null`: the protection is off. */
   readonly bruteForce: BruteForceLimits | null;
 }
+
+/** The name the code uses inside oauthist. */
+export type ResolvedOptions = ResolvedOAuthistOptions;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { ClientType } from '../clients/client-type';
+import type { ClientType } from '../interfaces';
 import { RedisConnection } from './redis-connection';
-import type { BruteForceLimits } from '../throttling/brute-force-limits';
+import type { BruteForceLimits } from '../options/brute-force-limits';
 import { storageCall, storageReplies } from './storage-call';
 
 /** A client as it is stored: the public fields plus the hash of its secret. */

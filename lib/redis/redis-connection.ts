@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { Cluster, Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { OAuthistRedisClusterOptions, OAuthistRedisOption } from '../interfaces';
-import { OAUTHIST_OPTIONS } from '../oauthist.constants';
-import type { ResolvedOptions } from '../options/resolved-options';
+import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
 import { BoundedCluster } from './bounded-cluster';
 import { LUA_SCRIPTS, LuaScriptName } from './lua-scripts';
 import { RedisKeys } from './redis-keys';

@@ -1,5 +1,5 @@
 import { sha256 } from '../crypto/sha256';
-import { isScopeOrEmpty } from '../grants/scope';
+import { isScopeOrEmpty } from '../protocol/scope';
 
 /**
  * How access tokens are stored. A grant (one user and one client) is one Redis hash: field `g`

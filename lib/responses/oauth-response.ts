@@ -1,4 +1,4 @@
-import type { FastifyLikeReply, HttpReply } from './http-reply';
+import { HttpReply, writeReply } from '../http/http-reply';
 
 /**
  * RFC 6749 §5.1: responses that carry tokens or credentials must not be cached.
@@ -8,13 +8,6 @@ export const NO_STORE_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
   Pragma: 'no-cache',
 };
-
-function isFastifyReply(reply: HttpReply): reply is FastifyLikeReply {
-  return (
-    typeof (reply as FastifyLikeReply).code === 'function' &&
-    typeof (reply as FastifyLikeReply).send === 'function'
-  );
-}
 
 /**
  * An HTTP response of the protocol: status, headers and body, ready for any framework.
@@ -65,14 +58,6 @@ export class OAuthResponse {
 
   /** Writes this response to an Express, Fastify or plain Node reply and ends it. */
   writeTo(reply: HttpReply): void {
-    if (isFastifyReply(reply)) {
-      reply.code(this.status);
-      for (const [name, value] of Object.entries(this.headers)) reply.header(name, value);
-      reply.send(this.body);
-      return;
-    }
-    reply.statusCode = this.status;
-    for (const [name, value] of Object.entries(this.headers)) reply.setHeader(name, value);
-    reply.end(this.body);
+    writeReply(reply, this);
   }
 }

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { OAUTHIST_OPTIONS } from '../oauthist.constants';
-import type { ResolvedOptions } from '../options/resolved-options';
+import type { BruteForceLimits } from '../options/brute-force-limits';
+import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
 import { RedisConnection } from '../redis/redis-connection';
 import { storageCall } from '../redis/storage-call';
 import type { AttemptSubject } from './attempt-subject';
-import type { BruteForceLimits } from './brute-force-limits';
 import { LimitedAttempt } from './limited-attempt';
 import { tooManyAttempts } from './too-many-attempts';
 

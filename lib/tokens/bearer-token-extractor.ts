@@ -1,5 +1,5 @@
 import { OAuthError } from '../errors';
-import type { HttpRequestLike } from '../grants/request-parameters';
+import type { HttpRequestLike } from '../http/http-request';
 
 /** RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;

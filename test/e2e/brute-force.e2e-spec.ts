@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ClientService } from '../../lib';
-import type { OAuthistModuleOptions, RegisteredClient, UserCredentialsVerifier } from '../../lib';
+import type { RegisteredClient, UserCredentialsVerifier } from '../../lib';
 import { RedisKeys } from '../../lib/redis/redis-keys';
 import { ADAPTERS, Adapter, createHttpApp } from '../fixtures/http-app';
 import { basic, sleep } from '../support/grants';
@@ -21,6 +21,7 @@ import {
   testRedisOption,
 } from '../support/test-redis';
 import type { TestRedis } from '../support/test-redis';
+import { ModuleOptions, withVerifier } from '../support/module-options';
 
 const MAX_FAILURES = 4;
 const WINDOW_SECONDS = 2;
@@ -62,7 +63,7 @@ interface TwoApps {
 
 async function startTwoApps(
   adapter: Adapter,
-  options: Omit<OAuthistModuleOptions, 'redis' | 'prefix'>,
+  options: Omit<ModuleOptions, 'redis' | 'prefix'>,
 ): Promise<TwoApps> {
   const prefix = testPrefix();
   const settings = { ...options, redis: testRedisOption(), prefix };
@@ -93,7 +94,7 @@ describe.each(ADAPTERS)('brute-force protection over HTTP (%s)', (adapter) => {
 
   beforeAll(async () => {
     apps = await startTwoApps(adapter, {
-      passwordVerifier,
+      ...withVerifier(passwordVerifier),
       bruteForce: { maxFailures: MAX_FAILURES, windowSeconds: WINDOW_SECONDS },
     });
     keys = new RedisKeys(apps.prefix);
@@ -218,7 +219,7 @@ describe.each(ADAPTERS)('with bruteForce: false (%s)', (adapter) => {
   let apps: TwoApps;
 
   beforeAll(async () => {
-    apps = await startTwoApps(adapter, { passwordVerifier, bruteForce: false });
+    apps = await startTwoApps(adapter, { ...withVerifier(passwordVerifier), bruteForce: false });
   });
   afterAll(() => apps.close());
 

@@ -4,6 +4,7 @@ import type { UserCredentialsVerifier } from '../../lib';
 import { ADAPTERS } from '../fixtures/http-app';
 import { basicOf, E2eApp, startE2eApp } from '../support/http-flows';
 import { expectTokenError, mediaTypeOf } from '../support/rfc-assertions';
+import { withVerifier } from '../support/module-options';
 
 const METADATA = '/.well-known/oauth-authorization-server';
 const ISSUER = 'https://as.example';
@@ -28,7 +29,7 @@ describe.each(ADAPTERS)('authorization server metadata (%s)', (adapter) => {
       e2e = await startE2eApp(adapter, {
         issuer: `${ISSUER}/`,
         scopes: ['profile', 'email'],
-        passwordVerifier,
+        ...withVerifier(passwordVerifier),
         implicitGrant: true,
       });
     });

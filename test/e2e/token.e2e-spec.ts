@@ -10,6 +10,7 @@ import {
   expectTokenError,
   expectTokenSuccess,
 } from '../support/rfc-assertions';
+import { withVerifier } from '../support/module-options';
 
 const CALLBACK = 'https://client.example/cb';
 const SECOND_CALLBACK = 'https://client.example/second';
@@ -32,7 +33,7 @@ describe.each(ADAPTERS)('token endpoint (%s)', (adapter) => {
     e2e = await startE2eApp(adapter, {
       scopes: ['profile', 'email', 'admin'],
       accessTokenTtl: TTL,
-      passwordVerifier,
+      ...withVerifier(passwordVerifier),
     });
     web = await e2e.clients.create({
       clientType: 'web',
@@ -213,7 +214,7 @@ describe.each(ADAPTERS)('token endpoint (%s)', (adapter) => {
         status: 400,
         error: 'unauthorized_client',
         description:
-          'the client credentials grant is for confidential clients only (RFC 6749 section 4.4)',
+          'a user-agent client may not use the client_credentials grant (RFC 6749 section 5.2)',
       });
     });
 

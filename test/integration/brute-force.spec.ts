@@ -81,8 +81,8 @@ describe('brute-force protection (RFC 6749 §10.10)', () => {
           OAuthistModule.forRoot({
             redis: testRedisOption(),
             prefix,
-            passwordVerifier: verifier,
             ...options,
+            extraProviders: [{ provide: UserCredentialsVerifier, useValue: verifier }],
           }),
         ],
       }).compile();

@@ -45,7 +45,7 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
       expect(request.isBroken()).toBe(false);
       expect(request.isValid()).toBe(false);
       expect(request.error?.error).toBe('unsupported_response_type');
-      const redirect = await request.getRedirect({ extras: { userId: 'alice' } });
+      const redirect = await request.getRedirect();
       expectQueryUntouched(redirect);
       expect(fragmentOf(redirect)).toEqual({
         error: 'unsupported_response_type',
@@ -102,7 +102,7 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
       });
       expect(request.isValid()).toBe(true);
       expect(request.isBroken()).toBe(false);
-      const redirect = await request.getRedirect({ extras: { userId: 'alice', level: 3 } });
+      const redirect = await request.accept({ userId: 'alice', level: 3 });
       expectQueryUntouched(redirect);
       const fragment = fragmentOf(redirect);
       expect(fragment).toEqual({
@@ -120,6 +120,23 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
     it('needs no PKCE: there is no code to protect', async () => {
       const request = await grants.accessTokenRequest({ client_id: spa.id });
       expect(request.isValid()).toBe(true);
+    });
+
+    it('getRedirect() never issues: a good request without an error is a TypeError', async () => {
+      const request = await grants.accessTokenRequest({ client_id: spa.id });
+      await expect(request.getRedirect()).rejects.toThrow(/accept\(extras\) issues the token/);
+      await expect(
+        request.getRedirect({ extras: { userId: 'alice' } } as unknown as { error: undefined }),
+      ).rejects.toThrow(TypeError);
+      expect(await countStoredTokens(fixture)).toBe(0);
+    });
+
+    it('accept() of an invalid request throws its error and issues nothing', async () => {
+      const request = await grants.accessTokenRequest({ client_id: spa.id, scope: 'a"b' });
+      await expect(request.accept({ userId: 'alice' })).rejects.toMatchObject({
+        error: 'invalid_scope',
+      });
+      expect(await countStoredTokens(fixture)).toBe(0);
     });
 
     it('refuses with the error given, in the fragment, issuing nothing (RFC 6749 §4.2.2.1)', async () => {
@@ -141,7 +158,7 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
         state: 'xyz',
       });
       expect(request.isValid()).toBe(false);
-      const redirect = await request.getRedirect({ extras: { userId: 'alice' } });
+      const redirect = await request.getRedirect();
       expectQueryUntouched(redirect);
       expect(fragmentOf(redirect)).toMatchObject({ error: 'invalid_scope', state: 'xyz' });
       expect(await countStoredTokens(fixture)).toBe(0);
@@ -214,7 +231,7 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
 
     it('names the issuer in the fragment (RFC 9207 §2)', async () => {
       const request = await grants.accessTokenRequest({ client_id: spa.id });
-      const granted = fragmentOf(await request.getRedirect({ extras: { userId: 'alice' } }));
+      const granted = fragmentOf(await request.accept({ userId: 'alice' }));
       expect(granted.iss).toBe('https://auth.example');
       const refused = fragmentOf(await request.getRedirect({ error: 'access_denied' }));
       expect(refused).toMatchObject({ error: 'access_denied', iss: 'https://auth.example' });
@@ -234,7 +251,7 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
 
     it('adds expires_in (RFC 6749 §4.2.2)', async () => {
       const request = await grants.accessTokenRequest({ client_id: spa.id, state: 'xyz' });
-      const fragment = fragmentOf(await request.getRedirect({ extras: { userId: 'alice' } }));
+      const fragment = fragmentOf(await request.accept({ userId: 'alice' }));
       expect(fragment).toEqual({
         access_token: expect.any(String),
         token_type: 'Bearer',

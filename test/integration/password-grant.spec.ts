@@ -14,6 +14,7 @@ import { errorOf } from '../support/grants';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
 import { connectTestRedis, deleteKeys, testPrefix, testRedisOption } from '../support/test-redis';
 import type { TestRedis } from '../support/test-redis';
+import { withVerifier } from '../support/module-options';
 
 /** Knows one user, and remembers every check it was asked to make. */
 class RecordingVerifier implements UserCredentialsVerifier {
@@ -54,7 +55,7 @@ describe('resource owner password credentials grant (RFC 6749 §4.3)', () => {
     });
   });
 
-  describe('with the passwordVerifier option', () => {
+  describe('with a verifier given as a value provider', () => {
     let fixture: OAuthistFixture;
     let grants: GrantService;
     let tokens: TokenService;
@@ -67,7 +68,7 @@ describe('resource owner password credentials grant (RFC 6749 §4.3)', () => {
       verifier = new RecordingVerifier();
       fixture = await createOAuthistFixture({
         scopes: ['profile', 'email'],
-        passwordVerifier: verifier,
+        ...withVerifier(verifier),
       });
       grants = fixture.module.get(GrantService);
       tokens = fixture.module.get(TokenService);
@@ -250,20 +251,18 @@ describe('resource owner password credentials grant (RFC 6749 §4.3)', () => {
       expect(errorOf(await issueFor('di-user', 'wrong')).error).toBe('invalid_grant');
     });
 
-    it('extraProviders take precedence over the passwordVerifier option', async () => {
-      module = await Test.createTestingModule({
-        imports: [
-          OAuthistModule.forRoot({
-            redis: testRedisOption(),
-            prefix,
-            passwordVerifier: new RecordingVerifier(),
-            extraProviders: [{ provide: UserCredentialsVerifier, useClass: DiVerifier }],
-          }),
-        ],
-      }).compile();
-      await module.init();
-      expect(errorOf(await issueFor('alice', 'wonderland')).error).toBe('invalid_grant');
-      expect((await issueFor('di-user', 'di-pass')).isInvalid()).toBe(false);
+    it('the removed passwordVerifier option stops start-up with a pointer to extraProviders', () => {
+      return expect(
+        Test.createTestingModule({
+          imports: [
+            OAuthistModule.forRoot({
+              redis: testRedisOption(),
+              prefix,
+              ...({ passwordVerifier: new RecordingVerifier() } as object),
+            }),
+          ],
+        }).compile(),
+      ).rejects.toThrow(/passwordVerifier.*extraProviders/);
     });
 
     it('Test.createTestingModule(...).overrideProvider(UserCredentialsVerifier).useValue(...)', async () => {

@@ -8,6 +8,7 @@ import {
 import { basic, expectNotStored, obtainCode } from '../support/grants';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
 import { fragmentOf, pkcePair } from '../support/pkce';
+import { withVerifier } from '../support/module-options';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -23,10 +24,10 @@ describe('what Redis holds after the flows (design: only hashes of secrets)', ()
       scopes: ['profile', 'email'],
       implicitGrant: true,
       accessTokenTtl: 3600,
-      passwordVerifier: {
+      ...withVerifier({
         verify: (username, password) =>
           username === 'alice' && password === PASSWORD ? { userId: 'alice' } : null,
-      },
+      }),
     });
     grants = fixture.module.get(GrantService);
     tokens = fixture.module.get(TokenService);
@@ -83,9 +84,7 @@ describe('what Redis holds after the flows (design: only hashes of secrets)', ()
 
     // The implicit grant issues without a code: a second path to the token store.
     const implicit = await grants.accessTokenRequest({ client_id: spa.id, scope: 'email' });
-    secrets.push(
-      fragmentOf(await implicit.getRedirect({ extras: { userId: 'carol' } })).access_token,
-    );
+    secrets.push(fragmentOf(await implicit.accept({ userId: 'carol' })).access_token);
     const implicitPending = await (
       await grants.accessTokenRequest({ client_id: spa.id })
     ).savePending({ userId: 'dave' });

@@ -324,13 +324,17 @@ describe('token storage', () => {
     });
   });
 
-  it('a code whose scopes the application set outside RFC 6749 §3.3 is refused at accept()', async () => {
+  it('a checked request cannot be changed afterwards: its scopes stay what was checked', async () => {
     const grants = fixture.module.get(GrantService);
-    const request = await grants.codeRequest({ client_id: web.id });
-    request.scopes = ['pro\x1ffile'];
-    const pending = await request.saveCode({ userId: 'alice' });
-    await expect(pending.accept()).rejects.toThrow(TypeError);
-    expect(await countStoredTokens(fixture)).toBe(0);
+    const request = await grants.codeRequest({ client_id: web.id, scope: 'profile' });
+    expect(() => {
+      (request as unknown as { scopes: string[] }).scopes = ['pro\x1ffile'];
+    }).toThrow(TypeError);
+    expect(() => {
+      (request.scopes as string[]).push('admin');
+    }).toThrow(TypeError);
+    expect(request.scopes).toEqual(['profile']);
+    expect(Object.isFrozen(request.check)).toBe(true);
   });
 
   it('reads a grant id only from the key of a grant, whatever the tag matched', () => {

@@ -30,6 +30,7 @@ import {
   SEED,
   wireValue,
 } from './hostile-input';
+import { withVerifier } from '../support/module-options';
 
 const CALLBACK = 'https://client.example/cb';
 const SPA_CALLBACK = 'https://spa.example/cb';
@@ -58,7 +59,7 @@ describe.each(ADAPTERS)(
     beforeAll(async () => {
       e2e = await startE2eApp(adapter, {
         scopes: ['profile', 'email', 'admin'],
-        passwordVerifier,
+        ...withVerifier(passwordVerifier),
       });
       web = await e2e.clients.create({ clientType: 'web', redirectUrls: [CALLBACK] });
       spa = await e2e.clients.create({ clientType: 'user-agent', redirectUrls: [SPA_CALLBACK] });

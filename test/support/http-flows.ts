@@ -2,11 +2,12 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ClientService } from '../../lib';
-import type { OAuthistModuleOptions, OAuthistRoutes, RegisteredClient } from '../../lib';
+import type { OAuthistRoutes, RegisteredClient } from '../../lib';
 import { Adapter, createHttpApp } from '../fixtures/http-app';
 import { basic } from './grants';
 import { expectTokenSuccess, headerOf } from './rfc-assertions';
 import { connectTestRedis, deleteKeys, testPrefix, testRedisOption } from './test-redis';
+import type { ModuleOptions } from './module-options';
 
 /** An app of the HTTP fixture on the test Redis (or cluster), under a key prefix of its own. */
 export interface E2eApp {
@@ -20,7 +21,7 @@ export interface E2eApp {
 
 export async function startE2eApp(
   adapter: Adapter,
-  options: Omit<OAuthistModuleOptions, 'redis'> = {},
+  options: Omit<ModuleOptions, 'redis'> = {},
   routes?: OAuthistRoutes,
 ): Promise<E2eApp> {
   const prefix = testPrefix();

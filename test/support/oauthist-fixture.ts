@@ -1,5 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
-import { OAuthistModule, OAuthistModuleOptions } from '../../lib';
+import { OAuthistModule } from '../../lib';
+import type { ModuleOptions } from './module-options';
 import { connectTestRedis, deleteKeys, testPrefix, testRedisOption } from './test-redis';
 import type { TestRedis } from './test-redis';
 
@@ -14,7 +15,7 @@ export interface OAuthistFixture {
 }
 
 export async function createOAuthistFixture(
-  options: Partial<OAuthistModuleOptions> = {},
+  options: Partial<ModuleOptions> = {},
 ): Promise<OAuthistFixture> {
   const prefix = testPrefix();
   const module = await Test.createTestingModule({

@@ -1,4 +1,4 @@
-import { redirectTo } from '../../lib/grants/redirect-uri';
+import { redirectTo } from '../../lib/protocol/redirect-uri';
 
 describe('redirectTo', () => {
   it('keeps the registered query exactly and appends the response (RFC 6749 §3.1.2)', () => {

@@ -24,7 +24,6 @@ describe('resolveOptions', () => {
       allowPlainPkce: false,
       pendingAuthorizationTtl: 600,
       userIdExtra: 'userId',
-      passwordVerifier: null,
       issuer: null,
       consentUrl: '/consent',
       bearerTokenInBody: true,

@@ -27,13 +27,12 @@ export function authorizationServerMetadata(
   issuer: string,
   routes: ResolvedRoutes,
   options: ResolvedOptions,
-  passwordGrant: boolean,
+  grantTypes: readonly string[],
 ): AuthorizationServerMetadata {
   const at = (path: string | false): string | undefined =>
     path === false ? undefined : `${issuer}${path}`;
-  const grantTypes = ['authorization_code', 'client_credentials'];
-  if (passwordGrant) grantTypes.push('password');
-  if (options.implicitGrant) grantTypes.push('implicit');
+  // The implicit grant has no grant_type of its own, but RFC 8414 §2 lists it here.
+  const supported = options.implicitGrant ? [...grantTypes, 'implicit'] : [...grantTypes];
   return {
     issuer,
     authorization_endpoint: at(routes.authorize),
@@ -42,7 +41,7 @@ export function authorizationServerMetadata(
     introspection_endpoint: at(routes.introspect),
     response_types_supported: options.implicitGrant ? ['code', 'token'] : ['code'],
     response_modes_supported: options.implicitGrant ? ['query', 'fragment'] : ['query'],
-    grant_types_supported: grantTypes,
+    grant_types_supported: supported,
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     revocation_endpoint_auth_methods_supported: [
       'client_secret_basic',

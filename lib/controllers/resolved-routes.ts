@@ -1,7 +1,16 @@
 import { OAuthistConfigurationError } from '../errors';
 import type { OAuthistRoutes } from '../interfaces';
 
-/** Every endpoint's path, or `false` when it is left out. */
+/**
+ * Injection token of the endpoint paths the module serves (`ResolvedRoutes`).
+ * @publicApi
+ */
+export const OAUTHIST_ROUTES = Symbol('OAUTHIST_ROUTES');
+
+/**
+ * Every endpoint's path, or `false` when it is left out.
+ * @publicApi
+ */
 export type ResolvedRoutes = Readonly<Record<keyof OAuthistRoutes, string | false>>;
 
 const DEFAULT_ROUTES: ResolvedRoutes = {

@@ -1,17 +1,4 @@
-/**
- * An incoming HTTP request as Express and Fastify both present it.
- * @publicApi
- */
-export interface HttpRequestLike {
-  /** The HTTP method. */
-  method?: string;
-  /** The parsed query string. */
-  query?: unknown;
-  /** The parsed body (a form body parsed into an object). */
-  body?: unknown;
-  /** The request headers, names in lower case as Node gives them. */
-  headers?: Readonly<Record<string, string | string[] | undefined>>;
-}
+import type { HttpRequestLike } from '../http/http-request';
 
 /**
  * Protocol parameters under their wire names (`client_id`, `redirect_uri`, ...).

@@ -1,10 +1,14 @@
 import { OAuthistConfigurationError } from '../errors';
 import type { OAuthistBruteForceOptions } from '../interfaces';
 
-/** The brute-force protection's limits, validated, with the defaults filled in. */
+/**
+ * The brute-force protection's limits, validated, with the defaults filled in.
+ * @publicApi
+ */
 export interface BruteForceLimits {
   /** Failed attempts a client id, or a username, may make within the window. */
   readonly maxFailures: number;
+  /** The sliding window, in seconds. */
   readonly windowSeconds: number;
 }
 

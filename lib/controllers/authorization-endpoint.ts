@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OAuthError, StorageUnavailableError } from '../errors';
-import type { AuthorizationRequest } from '../grants/authorization-request';
+import type { AccessTokenRequest } from '../grants/access-token-request';
+import type { CodeRequest } from '../grants/code-request';
 import { GrantService } from '../grants/grant.service';
-import { HttpRequestLike, RequestParameters } from '../grants/request-parameters';
-import { OAUTHIST_OPTIONS } from '../oauthist.constants';
-import type { ResolvedOptions } from '../options/resolved-options';
+import type { HttpRequestLike } from '../http/http-request';
+import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { RequestParameters } from '../protocol/request-parameters';
 import { NO_STORE_HEADERS, OAuthResponse } from '../responses/oauth-response';
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
@@ -73,7 +74,7 @@ export class AuthorizationEndpoint {
   ) {}
 
   async answer(http: HttpRequestLike): Promise<OAuthResponse> {
-    let request: AuthorizationRequest & { getRedirect(): string | Promise<string> };
+    let request: CodeRequest | AccessTokenRequest;
     try {
       request = await this.grants.authorizationRequest(RequestParameters.fromRequest(http));
     } catch (error) {
@@ -81,8 +82,12 @@ export class AuthorizationEndpoint {
       if (error instanceof StorageUnavailableError) return authorizationErrorPage(http, error);
       throw error;
     }
-    if (request.isBroken()) return authorizationErrorPage(http, request.error as OAuthError);
-    if (request.isInvalid()) return OAuthResponse.redirect(await request.getRedirect());
+    const { check } = request;
+    if (check.kind === 'broken') return authorizationErrorPage(http, check.error);
+    if (check.kind === 'invalid')
+      return OAuthResponse.redirect(
+        request.getErrorRedirect(check.error.error, check.error.description),
+      );
     try {
       const pending = await request.savePending();
       return OAuthResponse.redirect(this.consentLocation(pending.id));

@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OAuthError } from '../errors';
+import type { OAuthClient } from '../interfaces';
+import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { isBasicAuthorization, parseBasicCredentials } from '../protocol/basic-credentials';
+import type { RequestParameters } from '../protocol/request-parameters';
+import { ClientStore } from '../redis/client-store';
+import { AttemptLimiter } from '../throttling/attempt-limiter';
+import { clientSubject } from '../throttling/attempt-subject';
+import { tooManyAttempts } from '../throttling/too-many-attempts';
+import { clientWithSecret, toClient } from './client-records';
+
+/**
+ * How a client authenticated at the token endpoint (RFC 7591 §2 names).
+ * @publicApi
+ */
+export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** Who made a request to the token, revocation or introspection endpoint. */
+export interface AuthenticatedClient {
+  /** The client; `null` when the request named none. */
+  readonly client: OAuthClient | null;
+  /** How it authenticated; `none` for a public client naming itself, or for no client. */
+  readonly method: ClientAuthenticationMethod;
+}
+
+/** `invalid_client` (401) with the Basic challenge. */
+export function invalidClient(realm: string, description: string): OAuthError {
+  // RFC 6749 §5.2 and RFC 9110 §15.5.2: a 401 names the scheme the client should use.
+  const challenge = `Basic realm="${realm}", charset="UTF-8"`;
+  return new OAuthError('invalid_client', description, {
+    headers: { 'WWW-Authenticate': challenge },
+  });
+}
+
+/**
+ * Authenticates the client of a token, revocation or introspection request (RFC 6749 §2.3):
+ * HTTP Basic, or `client_id` and `client_secret` in the body, never both; a public client
+ * names itself with `client_id` alone. Secrets are checked under the brute-force limit.
+ */
+@Injectable()
+export class ClientAuthenticator {
+  private readonly realm: string;
+
+  constructor(
+    private readonly store: ClientStore,
+    private readonly limiter: AttemptLimiter,
+    @Inject(OAUTHIST_OPTIONS) options: ResolvedOptions,
+  ) {
+    this.realm = options.realm;
+  }
+
+  /** `invalid_client` (401) with this server's Basic challenge. */
+  invalidClient(description: string): OAuthError {
+    return invalidClient(this.realm, description);
+  }
+
+  /** The client of the request; throws `OAuthError` for bad or conflicting credentials. */
+  async authenticate(parameters: RequestParameters): Promise<AuthenticatedClient> {
+    const faulty = parameters.firstFaulty(['client_id', 'client_secret']);
+    if (faulty)
+      throw new OAuthError('invalid_request', `${faulty} is repeated or malformed (RFC 6749 §3.2)`);
+    const bodyId = parameters.get('client_id');
+    const bodySecret = parameters.get('client_secret');
+    const header = parameters.authorization;
+    if (isBasicAuthorization(header)) {
+      if (bodySecret !== undefined) {
+        throw new OAuthError(
+          'invalid_request',
+          'use one client authentication method, not two (RFC 6749 §2.3)',
+        );
+      }
+      const credentials = parseBasicCredentials(header);
+      if (credentials === null) throw this.invalidClient('malformed HTTP Basic credentials');
+      if (bodyId !== undefined && bodyId !== credentials.id) {
+        throw new OAuthError(
+          'invalid_request',
+          'client_id differs from the client of the Authorization header',
+        );
+      }
+      const client = await this.withSecret(credentials.id, credentials.secret);
+      return { client, method: 'client_secret_basic' };
+    }
+    if (bodySecret !== undefined) {
+      if (bodyId === undefined)
+        throw new OAuthError('invalid_request', 'client_secret was sent without client_id');
+      const client = await this.withSecret(bodyId, bodySecret);
+      return { client, method: 'client_secret_post' };
+    }
+    if (bodyId !== undefined) {
+      const record = bodyId.isWellFormed() ? await this.store.get(bodyId) : null;
+      if (record === null) throw this.invalidClient('client_id names no registered client');
+      const client = toClient(record);
+      if (client.isConfidential)
+        throw this.invalidClient('a confidential client must authenticate (RFC 6749 §3.2.1)');
+      return { client, method: 'none' };
+    }
+    return { client: null, method: 'none' };
+  }
+
+  /**
+   * Checks a client's secret under the brute-force limit. The limit is read in the same command
+   * as the client, and only a failure is counted, so a success costs no extra command. A burst
+   * of parallel guesses can all be checked before the first failure is counted; that is
+   * acceptable here, unlike for passwords, as the secrets are 256 random bits.
+   */
+  private async withSecret(id: string, secret: string): Promise<OAuthClient> {
+    const subject = clientSubject(id);
+    // An id that is not well-formed names no client, but its guesses are counted all the same.
+    if (!id.isWellFormed() || id.length === 0) {
+      await this.limiter.assertAllowed(subject);
+    } else {
+      const { record, retryAfterMs } = await this.store.getForAuthentication(
+        id,
+        this.limiter.limits,
+      );
+      if (retryAfterMs > 0) throw tooManyAttempts(subject, retryAfterMs);
+      const client = clientWithSecret(record, secret);
+      if (client !== null) return client;
+    }
+    await this.limiter.recordFailure(subject);
+    throw this.invalidClient('client authentication failed');
+  }
+}

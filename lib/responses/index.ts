@@ -1,2 +1,0 @@
-export * from './http-reply';
-export * from './oauth-response';

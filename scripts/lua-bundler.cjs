@@ -68,6 +68,12 @@ function expandScript(name, source, includes) {
 
   const statuses = [];
   own.forEach((line, index) => {
+    // The header ends at the first include, so an @include line in it is a malformed one.
+    if (index < headerEnd && line.includes('@include')) {
+      throw new Error(
+        `${where(file, index)}: "${line.trim()}" is no include; write --- @include "name"`,
+      );
+    }
     if (!line.includes('@status')) return;
     const status = STATUS.exec(line);
     if (!status || index >= headerEnd) {
@@ -104,6 +110,9 @@ function expandScript(name, source, includes) {
     headerEnd,
   );
   const lua = [...own.slice(0, headerEnd), ...table, ...body].join('\n') + '\n';
+  if (lua.includes('@include')) {
+    throw new Error(`lib/redis/scripts/${file}: an @include is left after expanding its includes`);
+  }
 
   // A misspelt status would make the script return nil, which Redis replies as a null: caught
   // here rather than by whichever request meets it.

@@ -11,7 +11,6 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       '.oauthist-data/**',
-      'scripts/**',
     ],
   },
   eslint.configs.recommended,
@@ -28,11 +27,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['**/*.js'],
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {
@@ -43,5 +46,7 @@ export default tseslint.config(
         console: 'readonly',
       },
     },
+    // In CommonJS, require() is how a module imports.
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientType } from '../interfaces';
+import { DELETE_CLIENT_STATUS, SAVE_CLIENT_STATUS } from './lua-scripts';
 import { RedisConnection } from './redis-connection';
 import type { BruteForceLimits } from '../options/brute-force-limits';
 import { storageCall, storageReplies } from './storage-call';
@@ -60,7 +61,7 @@ export class ClientStore {
     const reply = await storageCall(
       this.redis.runScript('deleteClient', [keys.client(id), keys.allClients()], [id]),
     );
-    return reply === 1;
+    return reply === DELETE_CLIENT_STATUS.deleted;
   }
 
   /**
@@ -145,7 +146,7 @@ export class ClientStore {
         [id, mode, createdAt, change],
       ),
     );
-    return saved === 1;
+    return saved === SAVE_CLIENT_STATUS.saved;
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Cluster } from 'ioredis';
+import { EXCHANGE_CODE_STATUS, ISSUE_TOKEN_STATUS, REVOKE_TOKEN_STATUS } from './lua-scripts';
 import { RedisConnection, RedisClient } from './redis-connection';
 import { storageCall, storageReplies } from './storage-call';
 import { IDENTITY_FIELD, secondsNow, tokenHead, tombstone } from './token-record';
@@ -43,13 +44,13 @@ export type CodeExchangeFailure =
   | 'code_reused';
 
 const EXCHANGE_FAILURES: Readonly<Record<number, CodeExchangeFailure>> = {
-  [-1]: 'unknown_code',
-  [-2]: 'client_mismatch',
-  [-3]: 'redirect_uri_mismatch',
-  [-4]: 'code_verifier_missing',
-  [-5]: 'code_verifier_mismatch',
-  [-6]: 'code_verifier_unexpected',
-  [-7]: 'code_reused',
+  [EXCHANGE_CODE_STATUS.unknown_code]: 'unknown_code',
+  [EXCHANGE_CODE_STATUS.client_mismatch]: 'client_mismatch',
+  [EXCHANGE_CODE_STATUS.redirect_uri_mismatch]: 'redirect_uri_mismatch',
+  [EXCHANGE_CODE_STATUS.code_verifier_missing]: 'code_verifier_missing',
+  [EXCHANGE_CODE_STATUS.code_verifier_mismatch]: 'code_verifier_mismatch',
+  [EXCHANGE_CODE_STATUS.code_verifier_unexpected]: 'code_verifier_unexpected',
+  [EXCHANGE_CODE_STATUS.code_reused]: 'code_reused',
 };
 
 /** How long a revoked token is remembered as revoked, so that a check can say why it fails. */
@@ -148,9 +149,13 @@ export class GrantStore {
         ],
       ),
     );
-    if (Array.isArray(reply) && reply[0] === 1 && typeof reply[1] === 'string')
+    if (
+      Array.isArray(reply) &&
+      reply[0] === EXCHANGE_CODE_STATUS.exchanged &&
+      typeof reply[1] === 'string'
+    )
       return { body: reply[1], identity: String(reply[2]) };
-    if (reply === -8) throw grantCollision(exchange.grantId);
+    if (reply === EXCHANGE_CODE_STATUS.grant_collision) throw grantCollision(exchange.grantId);
     const failure = typeof reply === 'number' ? EXCHANGE_FAILURES[reply] : undefined;
     if (!failure)
       throw new Error(`unexpected reply of the exchangeCode script: ${JSON.stringify(reply)}`);
@@ -173,7 +178,7 @@ export class GrantStore {
         [identity, field, value, grantLifetime(expiresAt, now), now, EXPIRED_GRACE],
       ),
     );
-    if (reply !== 1) throw grantCollision(grantId);
+    if (reply !== ISSUE_TOKEN_STATUS.stored) throw grantCollision(grantId);
   }
 
   /**
@@ -202,7 +207,8 @@ export class GrantStore {
         [field, tombstone(now + TOMBSTONE_TTL), TOMBSTONE_TTL, clientId ?? '', now, EXPIRED_GRACE],
       ),
     );
-    return reply === 1 ? 'revoked' : reply === -1 ? 'not_owner' : 'unknown';
+    if (reply === REVOKE_TOKEN_STATUS.revoked) return 'revoked';
+    return reply === REVOKE_TOKEN_STATUS.not_owner ? 'not_owner' : 'unknown';
   }
 
   /**

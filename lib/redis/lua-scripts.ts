@@ -1,28 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Every Lua script oauthist runs (LUA_SCRIPTS) and the statuses each returns (e.g.
+// EXCHANGE_CODE_STATUS), compiled in from lib/redis/scripts/ by `npm run build:lua` so that the
+// build output needs no .lua file. ioredis runs the scripts by EVALSHA of their content, so an
+// upgraded process can never run a stale cached version of a script.
+import type { LUA_SCRIPTS } from './lua-scripts.generated';
 
-const INCLUDE = /^--- @include "(\w+)"$/m;
-
-function read(name: string): string {
-  const source = readFileSync(join(__dirname, 'scripts', `${name}.lua`), 'utf8');
-  return source.replace(INCLUDE, (_, include: string) => read(join('includes', include)));
-}
-
-/**
- * Every Lua script oauthist runs, read once at start-up (a `--- @include "name"` line pulls in
- * `scripts/includes/name.lua`). ioredis runs them by EVALSHA of their content, so an upgraded
- * process can never run a stale cached version of a script.
- */
-export const LUA_SCRIPTS = {
-  saveClient: read('saveClient'),
-  deleteClient: read('deleteClient'),
-  issueToken: read('issueToken'),
-  exchangeCode: read('exchangeCode'),
-  revokeToken: read('revokeToken'),
-  revokeGrant: read('revokeGrant'),
-  limitAttempts: read('limitAttempts'),
-  readClientForAuthentication: read('readClientForAuthentication'),
-} as const;
+export * from './lua-scripts.generated';
 
 /** The name of one of oauthist's Lua scripts. */
 export type LuaScriptName = keyof typeof LUA_SCRIPTS;

@@ -4,13 +4,15 @@
 -- KEYS[1]  the client's hash
 -- KEYS[2]  the sorted set of all client ids
 -- ARGV[1]  the client id
--- Returns  1 when deleted, 0 when there was no such client
+-- Returns  a status
+--- @status deleted 1
+--- @status unknown_client 0  there was no such client
 local rcall = redis.call
 local client, all, id = KEYS[1], KEYS[2], ARGV[1]
 
 local fields = rcall('HGETALL', client)
 if #fields == 0 then
-  return 0
+  return STATUS.unknown_client
 end
 for i = 1, #fields, 2 do
   if string.sub(fields[i], 1, 2) == 'i:' then
@@ -19,4 +21,4 @@ for i = 1, #fields, 2 do
 end
 rcall('DEL', client)
 rcall('ZREM', all, id)
-return 1
+return STATUS.deleted

@@ -15,10 +15,17 @@
 -- ARGV[9]   how long an expired token is still reported as expired, seconds
 -- ARGV[10]  the tombstone of a token revoked now
 -- ARGV[11]  lifetime in seconds of the tombstone
--- Returns   {1, body, grant identity} when exchanged; -1 no such code, -2 code of another client,
---           -3 redirect_uri mismatch, -4 code_verifier missing, -5 code_verifier wrong,
---           -6 code_verifier sent for a code without challenge, -7 code used before,
---           -8 the grant belongs to someone else (colliding ids): nothing changed
+-- Returns   {STATUS.exchanged, body, grant identity} when exchanged; else a status, and nothing
+--           changed but what code_reused says
+--- @status exchanged 1
+--- @status unknown_code -1              no such code
+--- @status client_mismatch -2           a code of another client
+--- @status redirect_uri_mismatch -3     redirect_uri differs from the authorization request's
+--- @status code_verifier_missing -4     code_verifier missing for a code with a challenge
+--- @status code_verifier_mismatch -5    code_verifier wrong
+--- @status code_verifier_unexpected -6  code_verifier sent for a code without challenge
+--- @status code_reused -7               code used before: the token it gave is revoked
+--- @status grant_collision -8           the grant belongs to someone else (colliding ids)
 --- @include "grant"
 local rcall = redis.call
 local codeKey, grant = KEYS[1], KEYS[2]
@@ -29,29 +36,29 @@ local client, redirectUri, redirectGiven, challenge, method, body, identity, use
 )
 -- A code saved by an older version has no grant identity: it cannot be exchanged.
 if not client or not identity then
-  return -1
+  return STATUS.unknown_code
 end
 if client ~= ARGV[1] then
-  return -2
+  return STATUS.client_mismatch
 end
 if redirectGiven == '1' or ARGV[2] ~= '' then
   if ARGV[2] ~= redirectUri then
-    return -3
+    return STATUS.redirect_uri_mismatch
   end
 end
 if challenge then
   if ARGV[4] == '' then
-    return -4
+    return STATUS.code_verifier_missing
   end
   local presented = ARGV[3]
   if method == 'plain' then
     presented = ARGV[4]
   end
   if presented ~= challenge then
-    return -5
+    return STATUS.code_verifier_mismatch
   end
 elseif ARGV[4] ~= '' then
-  return -6
+  return STATUS.code_verifier_unexpected
 end
 -- Only a request that passed every check above may trigger the revocation: otherwise anyone who
 -- saw a used code in a URL could revoke a public client's token by naming its client_id.
@@ -60,11 +67,11 @@ if used then
   if issued and isLive(issued, now) then
     revokeField(grant, used, ARGV[10], tonumber(ARGV[11]), now, tonumber(ARGV[9]))
   end
-  return -7
+  return STATUS.code_reused
 end
 
 if not storeToken(grant, identity, ARGV[5], ARGV[6] .. body, tonumber(ARGV[7]), now, tonumber(ARGV[9])) then
-  return -8
+  return STATUS.grant_collision
 end
 rcall('HSET', codeKey, 'used', ARGV[5])
-return { 1, body, identity }
+return { STATUS.exchanged, body, identity }

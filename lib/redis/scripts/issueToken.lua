@@ -7,9 +7,11 @@
 -- ARGV[4]  the grant's lifetime in seconds that this token needs; 0: no expiry
 -- ARGV[5]  now, seconds since the epoch
 -- ARGV[6]  how long an expired token is still reported as expired, seconds
--- Returns  1 stored; 0 when the grant belongs to someone else (colliding ids), nothing stored
+-- Returns  a status
+--- @status stored 1
+--- @status grant_collision 0  the grant belongs to someone else (colliding ids): nothing stored
 --- @include "grant"
 if storeToken(KEYS[1], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])) then
-  return 1
+  return STATUS.stored
 end
-return 0
+return STATUS.grant_collision

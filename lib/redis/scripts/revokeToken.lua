@@ -7,14 +7,17 @@
 -- ARGV[4]  the client that must own the token (RFC 7009 §2.1); '' for any
 -- ARGV[5]  now, seconds since the epoch
 -- ARGV[6]  how long an expired token is still reported as expired, seconds
--- Returns  1 revoked, 0 unknown, expired or already revoked, -1 owned by another client
+-- Returns  a status
+--- @status revoked 1
+--- @status unknown 0     unknown, expired or already revoked
+--- @status not_owner -1  owned by another client
 --- @include "grant"
 local value, identity = unpack(redis.call('HMGET', KEYS[1], ARGV[1], 'g'))
 if not value or not identity or not isLive(value, tonumber(ARGV[5])) then
-  return 0
+  return STATUS.unknown
 end
 if ARGV[4] ~= '' and clientOf(identity) ~= ARGV[4] then
-  return -1
+  return STATUS.not_owner
 end
 revokeField(KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[6]))
-return 1
+return STATUS.revoked

@@ -8,7 +8,9 @@
 -- ARGV[2]   'create' or 'update'
 -- ARGV[3]   creation time in ms (the client's score in KEYS[2]; read on create only)
 -- ARGV[4]   JSON {"fields": {field: value}, "set": [[attribute, value], ...], "unset": [attribute, ...]}
--- Returns   1 when saved; 0 when the client already exists (create) or does not (update)
+-- Returns   a status
+--- @status saved 1
+--- @status conflict 0  the client already exists (create) or does not (update): nothing saved
 --
 -- Each attribute's index key is kept in the hash as field 'i:<name>', so a later change or a
 -- delete finds the old index entry without building key names here.
@@ -17,7 +19,7 @@ local client, all, id, mode = KEYS[1], KEYS[2], ARGV[1], ARGV[2]
 
 local exists = rcall('EXISTS', client) == 1
 if (mode == 'create') == exists then
-  return 0
+  return STATUS.conflict
 end
 
 local change = cjson.decode(ARGV[4])
@@ -43,4 +45,4 @@ end
 if mode == 'create' then
   rcall('ZADD', all, ARGV[3], id)
 end
-return 1
+return STATUS.saved

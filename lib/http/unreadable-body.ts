@@ -75,7 +75,8 @@ interface ExpressLike {
 
 interface ExpressLayer {
   route?: { methods: Record<string, boolean>; stack: { handle: unknown }[] };
-  match(path: string): boolean;
+  /** Truthy when the layer matches (router 2.3 returns what matched, not `true`). */
+  match(path: string): unknown;
 }
 
 /** The parts of a Fastify instance that the installer uses. */
@@ -138,6 +139,23 @@ export class UnreadableBodyAnswers {
  * The answer of the oauthist route that the request was going to, asked of Express's own route
  * layers, so that prefixes, case and trailing slashes match exactly as routing would have
  * (`match()` also records the layer's params, which routing sets afresh for every request).
+ *
+ * The router's `stack` and `Layer#match()` are Express internals, read here because no supported
+ * way to learn which route a request would reach exists. The parsers fail before routing, and
+ * Express skips route layers while an error is pending, so only error middleware, which knows
+ * no route, sees these errors. The alternatives fall short: Nest exports no way to learn a
+ * handler's full path (`RoutePathFactory` is a deep import, `RouterModule` keeps its paths in
+ * private metadata, the graph inspector records routes only with `snapshot: true`) and no
+ * event when it registers a route with Express; `MiddlewareConsumer.forRoutes()` mounts middleware at
+ * exactly those paths, but as route layers, which a pending error skips; clearing the error to reach them
+ * would run the application's own middleware, which Nest mounts first, on a body the parsers
+ * refused; and matching paths ourselves would take path-to-regexp, which oauthist does not
+ * depend on and whose syntax differs between Express 4 and 5.
+ *
+ * This waits for expressjs/express#6481, a public list of an app's routes: pillarjs/router#174
+ * proposes `router.getRoutes()`, and its review points out that matching a request also needs
+ * the router's case and trailing-slash options, which the proposal does not give yet.
+ * test/unit/express-router-internals.spec.ts pins the versions this was checked on.
  */
 function answerAt(
   express: ExpressLike,

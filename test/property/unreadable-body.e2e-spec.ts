@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { Module } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, RouterModule } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -240,5 +240,97 @@ describe.each(ADAPTERS)('under a global prefix and a limit of the app (%s)', (ad
     );
     expect(response.body).toHaveProperty('statusCode');
     expect(response.body).not.toHaveProperty('error_description');
+  });
+});
+
+/**
+ * Paths around `/v1/auth/oauth/token` (global prefix `v1`, `RouterModule` path `auth`): routed
+ * to oauthist or not as the framework's own routing decides, by case, trailing slash, prefix.
+ */
+const NEAR_PATHS = [
+  '/v1/auth/oauth/token',
+  '/V1/Auth/OAuth/TOKEN',
+  '/v1/auth/oauth/token/',
+  '/V1/AUTH/OAUTH/TOKEN/',
+  '/v1/auth/oauth/token//',
+  '/v1/auth/oauth/token/x',
+  '/v1/auth/oauth/tokens',
+  '/v1/oauth/token',
+  '/auth/oauth/token',
+];
+
+describe.each(ADAPTERS)('under a RouterModule path and a global prefix (%s)', (adapter) => {
+  const prefix = testPrefix();
+  let app: INestApplication;
+  let server: Server;
+  let web: RegisteredClient;
+
+  beforeAll(async () => {
+    @Module({
+      imports: [
+        OAuthistModule.forRoot({ redis: testRedisUrl(), prefix }),
+        RouterModule.register([{ path: 'auth', module: OAuthistModule }]),
+      ],
+    })
+    class RoutedModule {}
+    app =
+      adapter === 'fastify'
+        ? await NestFactory.create(RoutedModule, new FastifyAdapter(), { logger: false })
+        : await NestFactory.create(RoutedModule, { logger: false });
+    app.setGlobalPrefix('v1');
+    await app.listen(0, '127.0.0.1');
+    server = app.getHttpServer() as Server;
+    web = await app.get(ClientService).create({ clientType: 'web', redirectUrls: ['https://c/'] });
+  });
+  afterAll(async () => {
+    await app.close();
+    const redis = connectTestRedis();
+    await deleteKeys(redis, prefix).finally(() => redis.disconnect());
+  });
+
+  /** Whether a readable request at `path` reaches oauthist's token endpoint. */
+  async function routedToOAuthist(path: string): Promise<boolean> {
+    const response = await rawPost(server, path, 'grant_type=client_credentials', {
+      'Content-Type': FORM,
+      Authorization: basicOf(web),
+    });
+    return (
+      response.status === 200 &&
+      typeof (response.body as Record<string, unknown>).access_token === 'string'
+    );
+  }
+
+  it.each(NEAR_PATHS)(
+    'answers broken JSON at %s in the RFC shape iff routing leads to oauthist',
+    async (path) => {
+      const routed = await routedToOAuthist(path);
+      const response = await rawPost(server, path, '{"grant_type":', {
+        'Content-Type': 'application/json',
+      });
+      if (routed) {
+        expectRefusal(response, 400, MALFORMED);
+      } else {
+        // The framework's own answer, as at any path of the application.
+        expect(response.body).toHaveProperty('statusCode', response.status);
+        expect(response.body).not.toHaveProperty('error_description');
+        expect(headerOf(response, 'Cache-Control')).toBeUndefined();
+      }
+    },
+  );
+
+  it('routes the paths whose answers the test above compares, as the framework does', async () => {
+    const routed: string[] = [];
+    for (const path of NEAR_PATHS) if (await routedToOAuthist(path)) routed.push(path);
+    // Express ignores case and one trailing slash unless told otherwise; Fastify does neither.
+    expect(routed).toEqual(
+      adapter === 'express'
+        ? [
+            '/v1/auth/oauth/token',
+            '/V1/Auth/OAuth/TOKEN',
+            '/v1/auth/oauth/token/',
+            '/V1/AUTH/OAUTH/TOKEN/',
+          ]
+        : ['/v1/auth/oauth/token'],
+    );
   });
 });

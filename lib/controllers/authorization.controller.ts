@@ -3,6 +3,7 @@ import type { HttpRequestLike } from '../http/http-request';
 import { HttpReply, passThroughReply } from '../http/http-reply';
 import { AnswersUnreadableBody } from '../http/unreadable-body';
 import { AuthorizationEndpoint, authorizationErrorPage } from './authorization-endpoint';
+import { unreadableBodyError } from './unreadable-body-error';
 
 /** The authorization endpoint at `path`, by GET and by POST (RFC 6749 §3.1). */
 export function createAuthorizationController(path: string): Type<unknown> {
@@ -11,7 +12,9 @@ export function createAuthorizationController(path: string): Type<unknown> {
     constructor(private readonly endpoint: AuthorizationEndpoint) {}
 
     @Get(path)
-    @AnswersUnreadableBody((error, request) => authorizationErrorPage(request, error))
+    @AnswersUnreadableBody((problem, request) =>
+      authorizationErrorPage(request, unreadableBodyError(problem)),
+    )
     async authorizeByGet(
       @Req() request: HttpRequestLike,
       @Res({ passthrough: true }) reply: HttpReply,
@@ -20,7 +23,9 @@ export function createAuthorizationController(path: string): Type<unknown> {
     }
 
     @Post(path)
-    @AnswersUnreadableBody((error, request) => authorizationErrorPage(request, error))
+    @AnswersUnreadableBody((problem, request) =>
+      authorizationErrorPage(request, unreadableBodyError(problem)),
+    )
     async authorizeByPost(
       @Req() request: HttpRequestLike,
       @Res({ passthrough: true }) reply: HttpReply,

@@ -8,6 +8,7 @@ import { AnswersUnreadableBody } from '../http/unreadable-body';
 import { OAuthValidationPipe } from '../pipes/oauth-validation.pipe';
 import { RequestParameters } from '../protocol/request-parameters';
 import type { OAuthResponse } from '../responses/oauth-response';
+import { unreadableBodyError } from './unreadable-body-error';
 
 /** A loaded request of one of the form endpoints, ready to answer. */
 export interface FormEndpointRequest {
@@ -37,7 +38,7 @@ export function createFormEndpointController(
 
     @Post(path)
     @UseGuards(FormContentTypeGuard)
-    @AnswersUnreadableBody((error) => error.toResponse())
+    @AnswersUnreadableBody((problem) => unreadableBodyError(problem).toResponse())
     async answer(
       @Body(new OAuthValidationPipe(dto)) _body: object,
       @Req() request: HttpRequestLike,

@@ -1,14 +1,24 @@
 import { Injectable, Optional, SetMetadata } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { OAuthError } from '../errors';
 import type { HttpRequestLike } from './http-request';
-import type { HttpReply } from './http-reply';
-import type { OAuthResponse } from '../responses/oauth-response';
+import { HttpReply, ReplyContent, writeReply } from './http-reply';
 
 const UNREADABLE_BODY_ANSWER = 'oauthist:unreadable-body-answer';
 
+/**
+ * Why the framework refused to read a body: too large (413, RFC 9110 §15.5.14, which tells the
+ * client that retrying the same request is futile), of a media type, charset or encoding it
+ * cannot read (415), or malformed (400).
+ */
+export interface UnreadableBody {
+  readonly status: 400 | 413 | 415;
+}
+
 /** How an endpoint answers a request whose body the framework refused to read. */
-export type UnreadableBodyAnswer = (error: OAuthError, request: HttpRequestLike) => OAuthResponse;
+export type UnreadableBodyAnswer = (
+  problem: UnreadableBody,
+  request: HttpRequestLike,
+) => ReplyContent;
 
 /**
  * Marks an oauthist endpoint's handler with its answer to an unreadable body. Nest copies a
@@ -38,25 +48,13 @@ function isBodyParserError(error: object): boolean {
   return code.startsWith('FST_ERR_CTP_') || typeof errno === 'number';
 }
 
-/**
- * The RFC 6749 §5.2 error for a body the framework refused to read; `null` for anything else.
- * A body too large keeps its 413 (RFC 9110 §15.5.14), which tells the client that retrying the
- * same request is futile; anything else is the 400 of §5.2.
- */
-export function unreadableBodyError(error: unknown): OAuthError | null {
+/** What was wrong with a body the framework refused to read; `null` for any other error. */
+export function unreadableBody(error: unknown): UnreadableBody | null {
   if (error === null || typeof error !== 'object' || !isBodyParserError(error)) return null;
   const { status, statusCode } = error as Record<string, unknown>;
   const httpStatus = typeof statusCode === 'number' ? statusCode : status;
   if (typeof httpStatus !== 'number' || httpStatus < 400 || httpStatus >= 500) return null;
-  if (httpStatus === 413)
-    return new OAuthError('invalid_request', 'the request body is too large', { status: 413 });
-  if (httpStatus === 415) {
-    return new OAuthError(
-      'invalid_request',
-      "the body's media type, charset or content encoding is not supported",
-    );
-  }
-  return new OAuthError('invalid_request', 'the request body is malformed');
+  return { status: httpStatus === 413 || httpStatus === 415 ? httpStatus : 400 };
 }
 
 type ErrorMiddleware = (
@@ -117,20 +115,20 @@ export class UnreadableBodyAnswers {
       const answer = answerOf(route.handler);
       if (answer === undefined || route.errorHandler !== undefined) return;
       route.errorHandler = (error, request, reply) => {
-        const refusal = unreadableBodyError(error);
+        const refusal = unreadableBody(error);
         // Thrown, Fastify hands the error on to the application's error handler.
         if (refusal === null) throw error;
-        answer(refusal, request).writeTo(reply);
+        writeReply(reply, answer(refusal, request));
       };
     });
   }
 
   private installOnExpress(express: ExpressLike): void {
     express.use((error, request, response, next) => {
-      const refusal = unreadableBodyError(error);
+      const refusal = unreadableBody(error);
       const answer = refusal && answerAt(express, request);
       if (!refusal || !answer) return next(error);
-      answer(refusal, request).writeTo(response);
+      writeReply(response, answer(refusal, request));
     });
   }
 }

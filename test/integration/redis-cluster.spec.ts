@@ -5,7 +5,13 @@ import { ClientStore } from '../../lib/redis/client-store';
 import { GrantStore } from '../../lib/redis/grant-store';
 import { RedisConnection } from '../../lib/redis/redis-connection';
 import { storageCall, storageReplies } from '../../lib/redis/storage-call';
-import { startRedisCluster, ThrowawayCluster } from '../support/redis-cluster';
+import {
+  FaultyCluster,
+  startFaultyRedisCluster,
+  startRedisCluster,
+  ThrowawayCluster,
+} from '../support/redis-cluster';
+import { ask, waitUntil } from '../support/redis-processes';
 import { freePort } from '../support/redis-server';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
 import {
@@ -52,6 +58,56 @@ async function expectPromptOutage(what: string, call: () => Promise<unknown>): P
   );
   const prompt = performance.now() - started < PROMPT_MS;
   expect({ what, outcome, prompt }).toEqual({ what, outcome: 'unavailable', prompt: true });
+}
+
+/** A connection as oauthist opens it on `nodes`, with its errors left to the calls that meet them. */
+function connectionTo(nodes: ThrowawayCluster['nodes']): RedisConnection {
+  const connection = new RedisConnection(
+    resolveOptions({
+      redis: {
+        clusterNodes: [...nodes],
+        clusterOptions: { redisOptions: { disconnectTimeout: 20 } },
+      },
+      prefix: testPrefix(),
+      commandTimeout: COMMAND_TIMEOUT,
+    }),
+  );
+  connection.client.on('error', () => undefined);
+  return connection;
+}
+
+/**
+ * Scripts and transactions the nodes ran since they started. A call that failed during the
+ * outage must not run once the cluster is back: its caller was told that it did not happen.
+ */
+async function scriptsAndTransactionsRun(cluster: ThrowawayCluster): Promise<number> {
+  let total = 0;
+  for (const { port } of cluster.nodes) {
+    const stats = await ask(port, (redis) => redis.info('commandstats'));
+    for (const [, calls] of stats.matchAll(/^cmdstat_(?:eval|evalsha|exec):calls=(\d+)/gm)) {
+      total += Number(calls);
+    }
+  }
+  return total;
+}
+
+/** Waits, generously, until the cluster serves again, then expects every kind of call to. */
+async function expectServedAgain(cluster: FaultyCluster, connection: RedisConnection) {
+  const clients = new ClientStore(connection);
+  await waitUntil(
+    'the cluster to serve oauthist again',
+    async () => (await clients.get('some-client')) === null,
+    30_000,
+    100,
+  );
+  expect(await scriptsAndTransactionsRun(cluster)).toBe(0);
+  for (const [what, call] of callsOf(connection)) {
+    const outcome = await call().then(
+      () => 'answered',
+      (error: unknown) => String(error),
+    );
+    expect({ what, outcome }).toEqual({ what, outcome: 'answered' });
+  }
 }
 
 describe('a Redis Cluster that oauthist opens from clusterNodes', () => {
@@ -159,6 +215,42 @@ describe('a Redis Cluster that oauthist opens from clusterNodes', () => {
           expect(performance.now() - closing).toBeLessThan(PROMPT_MS);
         }
       }, 30_000);
+    });
+
+    describe('once its nodes are back', () => {
+      let cluster: FaultyCluster | undefined;
+      let connection: RedisConnection | undefined;
+
+      afterEach(async () => {
+        await connection?.onApplicationShutdown();
+        await cluster?.stop();
+        connection = undefined;
+        cluster = undefined;
+      });
+
+      // Nodes that take connections and never answer: the refused connections of the test
+      // above end each attempt to read the slot map at once, these only after
+      // slotsRefreshTimeout per node, longer than PROMPT_MS for three nodes.
+      it('serves again after failing every kind of call while no node ever answered', async () => {
+        cluster = await startFaultyRedisCluster();
+        await cluster.freeze();
+        connection = connectionTo(cluster.nodes);
+        // Frozen for well under --cluster-node-timeout, lest the nodes fail one another.
+        for (const [what, call] of callsOf(connection)) await expectPromptOutage(what, call);
+        await cluster.thaw();
+        await expectServedAgain(cluster, connection);
+      }, 60_000);
+
+      it('serves again, scripts included, after every node was killed and restarted', async () => {
+        cluster = await startFaultyRedisCluster();
+        connection = connectionTo(cluster.nodes);
+        for (const [, call] of callsOf(connection)) await call();
+        await cluster.kill();
+        for (const [what, call] of callsOf(connection)) await expectPromptOutage(what, call);
+        // Restarted empty: the servers have no script cached, EVALSHA falls back to EVAL.
+        await cluster.restart();
+        await expectServedAgain(cluster, connection);
+      }, 60_000);
     });
   }
 });

@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { ask, RedisProcess, spawnRedis } from './redis-processes';
 import { startRedisServerOnPort, ThrowawayRedis } from './redis-server';
 
 const run = promisify(execFile);
@@ -100,54 +104,130 @@ export async function waitForClusterOk(
   throw new Error(`the Redis Cluster was not ok within ${timeoutMs} ms: ${last.slice(0, 500)}`);
 }
 
+function nodeArgs(): string[] {
+  return [
+    '--cluster-enabled',
+    'yes',
+    // Relative to the server's own temporary --dir, so every node has its own file.
+    '--cluster-config-file',
+    'nodes.conf',
+    '--cluster-node-timeout',
+    '5000',
+  ];
+}
+
+/** Three masters, no replicas, over the nodes given; resolves once every node says ok. */
+async function joinCluster(nodes: readonly ClusterNodeAddress[]): Promise<void> {
+  await run(
+    'redis-cli',
+    [
+      '--cluster',
+      'create',
+      ...nodes.map(({ host, port }) => `${host}:${port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ],
+    { timeout: 30_000 },
+  );
+  await waitForClusterOk(nodes);
+}
+
+async function freeClusterPorts(): Promise<number[]> {
+  const taken = new Set<number>();
+  const ports: number[] = [];
+  for (let i = 0; i < MASTERS; i++) ports.push(await freeClusterPort(taken));
+  return ports;
+}
+
 /**
  * Starts three redis-servers in cluster mode on free loopback ports, joins them with
  * `redis-cli --cluster create` (three masters, no replicas) and waits until every node says
  * `cluster_state:ok`.
  */
 export async function startRedisCluster(): Promise<ThrowawayCluster> {
-  const taken = new Set<number>();
   const servers: ThrowawayRedis[] = [];
   const stop = async (): Promise<void> => {
     await Promise.all(servers.map((server) => server.stop()));
   };
   try {
-    const ports: number[] = [];
-    for (let i = 0; i < MASTERS; i++) ports.push(await freeClusterPort(taken));
+    const ports = await freeClusterPorts();
     servers.push(
-      ...(await Promise.all(
-        ports.map((port) =>
-          startRedisServerOnPort(port, [
-            '--cluster-enabled',
-            'yes',
-            // Relative to the server's own temporary --dir, so every node has its own file.
-            '--cluster-config-file',
-            'nodes.conf',
-            '--cluster-node-timeout',
-            '5000',
-          ]),
-        ),
-      )),
+      ...(await Promise.all(ports.map((port) => startRedisServerOnPort(port, nodeArgs())))),
     );
     const nodes = ports.map((port) => ({ host: HOST, port }));
-    await run(
-      'redis-cli',
-      [
-        '--cluster',
-        'create',
-        ...nodes.map(({ host, port }) => `${host}:${port}`),
-        '--cluster-replicas',
-        '0',
-        '--cluster-yes',
-      ],
-      { timeout: 30_000 },
-    );
-    await waitForClusterOk(nodes);
+    await joinCluster(nodes);
     return { nodes, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** A throwaway cluster whose nodes can all stop answering, or die, and come back. */
+export interface FaultyCluster extends ThrowawayCluster {
+  /** SIGSTOP on every node: connections are accepted by the kernel, nothing is answered. */
+  freeze(): Promise<void>;
+  /** SIGCONT on every node. */
+  thaw(): Promise<void>;
+  /** SIGKILL on every node; nodes.conf stays, the data does not (no persistence). */
+  kill(): Promise<void>;
+  /** Starts the killed nodes again on their ports and waits until the cluster is ok. */
+  restart(): Promise<void>;
+}
+
+/**
+ * As startRedisCluster, on processes of the test's own: a stopped or killed node keeps its
+ * directory, so that it comes back with its node id and slots from nodes.conf.
+ */
+export async function startFaultyRedisCluster(): Promise<FaultyCluster> {
+  const ports = await freeClusterPorts();
+  const nodes = ports.map((port) => ({ host: HOST, port }));
+  const dirs = ports.map(() => mkdtempSync(join(tmpdir(), 'oauthist-cluster-node-')));
+  let processes: RedisProcess[] = [];
+  let pids: number[] = [];
+  const signal = (name: NodeJS.Signals): void => {
+    for (const pid of pids) process.kill(pid, name);
+  };
+  const spawnNodes = async (): Promise<void> => {
+    processes = await Promise.all(
+      ports.map((port, i) => spawnRedis({ port, dir: dirs[i], args: nodeArgs() })),
+    );
+    pids = await Promise.all(
+      ports.map((port) =>
+        ask(port, async (redis) =>
+          Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]),
+        ),
+      ),
+    );
+  };
+  const kill = async (): Promise<void> => {
+    signal('SIGCONT');
+    await Promise.all(processes.map((node) => node.kill()));
+    pids = [];
+  };
+  const stop = async (): Promise<void> => {
+    await kill();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await spawnNodes();
+    await joinCluster(nodes);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    nodes,
+    stop,
+    kill,
+    freeze: async () => signal('SIGSTOP'),
+    thaw: async () => signal('SIGCONT'),
+    restart: async () => {
+      await spawnNodes();
+      await waitForClusterOk(nodes);
+    },
+  };
 }
 
 /** `host:port,host:port,...`, the format of REDIS_CLUSTER_NODES. */

@@ -1,11 +1,21 @@
-// The public API of oauthist: every export is named here, and nothing else is public.
+/**
+ * oauthist: an OAuth 2.0 authorization server that a NestJS application imports as one module,
+ * keeping its clients, codes and tokens in Redis.
+ *
+ * @packageDocumentation
+ */
+
+// The public API: every export is named here, and nothing else is public.
 
 // The module and its options
 export { OAuthistModule } from './oauthist.module';
 export type {
   OAuthistBruteForceOptions,
   OAuthistClusterNode,
+  OAuthistModuleAsyncOptions,
+  OAuthistModuleExtras,
   OAuthistModuleOptions,
+  OAuthistModuleRootOptions,
   OAuthistRedisClusterOptions,
   OAuthistRedisOption,
   OAuthistRoutes,
@@ -58,7 +68,7 @@ export {
   TokenRequest,
 } from './grants/token-request';
 export type { PasswordGrantFlags } from './grants/token-request';
-export { ClientRequest } from './grants/client-request';
+export { ClientRequest, TokenLookupRequest } from './grants/client-request';
 export { RevocationRequest } from './grants/revocation-request';
 export { IntrospectionRequest } from './grants/introspection-request';
 export type { Extras } from './grants/extras';

@@ -1,4 +1,4 @@
-import { Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module, NestModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ClientAuthenticator } from './clients/client-authenticator';
 import { ClientService } from './clients/client.service';
@@ -11,6 +11,7 @@ import { PasswordGrant } from './grants/password.grant';
 import { PendingAuthorizations } from './grants/pending-authorizations';
 import { ScopesGuard } from './guards/scopes.guard';
 import { UnreadableBodyAnswers } from './http/unreadable-body';
+import type { OAuthistModuleAsyncOptions, OAuthistModuleRootOptions } from './interfaces';
 import { ConfigurableModuleClass } from './oauthist.module-definition';
 import {
   grantIdsProvider,
@@ -57,10 +58,19 @@ import { TokenService } from './tokens/token.service';
   ],
   exports: [ClientService, TokenService, GrantService, ScopesGuard, OAUTHIST_OPTIONS],
 })
-export class OAuthistModule extends ConfigurableModuleClass implements NestModule {
+export class OAuthistModule implements NestModule {
   /** @internal */
-  constructor(private readonly unreadableBodies: UnreadableBodyAnswers) {
-    super();
+  constructor(private readonly unreadableBodies: UnreadableBodyAnswers) {}
+
+  /** The module with these options and extras. */
+  static forRoot(options: OAuthistModuleRootOptions): DynamicModule {
+    // The builder's class only assembles the definition; this module is what Nest instantiates.
+    return { ...ConfigurableModuleClass.forRoot(options), module: OAuthistModule };
+  }
+
+  /** The module with options that other providers make, and these extras. */
+  static forRootAsync(options: OAuthistModuleAsyncOptions): DynamicModule {
+    return { ...ConfigurableModuleClass.forRootAsync(options), module: OAuthistModule };
   }
 
   /** @internal Installs the answers to unreadable bodies once the body parsers are in place. */

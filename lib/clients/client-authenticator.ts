@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OAuthError } from '../errors';
 import type { OAuthClient } from '../interfaces';
-import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { isBasicAuthorization, parseBasicCredentials } from '../protocol/basic-credentials';
 import type { RequestParameters } from '../protocol/request-parameters';
 import { ClientStore } from '../redis/client-store';
@@ -45,7 +45,7 @@ export class ClientAuthenticator {
   constructor(
     private readonly store: ClientStore,
     private readonly limiter: AttemptLimiter,
-    @Inject(OAUTHIST_OPTIONS) options: ResolvedOptions,
+    @Inject(OAUTHIST_OPTIONS) options: ResolvedOAuthistOptions,
   ) {
     this.realm = options.realm;
   }

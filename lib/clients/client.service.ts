@@ -50,6 +50,7 @@ function redirectUrls(urls: unknown, clientType: ClientType): string[] {
  */
 @Injectable()
 export class ClientService {
+  /** @internal */
   constructor(
     private readonly store: ClientStore,
     private readonly grants: GrantStore,

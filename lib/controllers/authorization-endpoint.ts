@@ -4,7 +4,7 @@ import type { AccessTokenRequest } from '../grants/access-token-request';
 import type { CodeRequest } from '../grants/code-request';
 import { GrantService } from '../grants/grant.service';
 import type { HttpRequestLike } from '../http/http-request';
-import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { RequestParameters } from '../protocol/request-parameters';
 import { NO_STORE_HEADERS, OAuthResponse } from '../responses/oauth-response';
 
@@ -70,7 +70,7 @@ export function authorizationErrorPage(http: HttpRequestLike, error: OAuthError)
 export class AuthorizationEndpoint {
   constructor(
     private readonly grants: GrantService,
-    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOptions,
+    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
   ) {}
 
   async answer(http: HttpRequestLike): Promise<OAuthResponse> {

@@ -1,4 +1,4 @@
-import type { ResolvedOptions } from '../options/resolved-options';
+import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { ResolvedRoutes } from './resolved-routes';
 
 /**
@@ -6,19 +6,33 @@ import type { ResolvedRoutes } from './resolved-routes';
  * @publicApi
  */
 export interface AuthorizationServerMetadata {
+  /** The issuer identifier. */
   issuer: string;
+  /** The authorization endpoint (RFC 6749 §3.1). */
   authorization_endpoint?: string;
+  /** The token endpoint (RFC 6749 §3.2). */
   token_endpoint?: string;
+  /** The revocation endpoint (RFC 7009). */
   revocation_endpoint?: string;
+  /** The introspection endpoint (RFC 7662). */
   introspection_endpoint?: string;
+  /** The `response_type` values the authorization endpoint takes. */
   response_types_supported: string[];
+  /** Where the authorization response parameters go. */
   response_modes_supported: string[];
+  /** The grant types the token endpoint serves, `implicit` included when on. */
   grant_types_supported: string[];
+  /** How clients authenticate at the token endpoint. */
   token_endpoint_auth_methods_supported: string[];
+  /** How clients authenticate at the revocation endpoint. */
   revocation_endpoint_auth_methods_supported: string[];
+  /** How clients authenticate at the introspection endpoint. */
   introspection_endpoint_auth_methods_supported: string[];
+  /** The PKCE methods accepted (RFC 7636). */
   code_challenge_methods_supported: string[];
+  /** The scopes a client may ask for; absent when any is accepted. */
   scopes_supported?: string[];
+  /** Whether authorization responses carry `iss` (RFC 9207). */
   authorization_response_iss_parameter_supported: boolean;
 }
 
@@ -26,7 +40,7 @@ export interface AuthorizationServerMetadata {
 export function authorizationServerMetadata(
   issuer: string,
   routes: ResolvedRoutes,
-  options: ResolvedOptions,
+  options: ResolvedOAuthistOptions,
   grantTypes: readonly string[],
 ): AuthorizationServerMetadata {
   const at = (path: string | false): string | undefined =>

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Logger, Req, Res, Type } from '@nestjs/common'
 import { GrantTypeRegistry } from '../grants/grant-type.registry';
 import type { HttpRequestLike } from '../http/http-request';
 import { HttpReply, setReplyHeader } from '../http/http-reply';
-import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import {
   AuthorizationServerMetadata,
   authorizationServerMetadata,
@@ -19,7 +19,7 @@ export function createMetadataController(path: string): Type<unknown> {
   @Controller()
   class MetadataController {
     constructor(
-      @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOptions,
+      @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
       @Inject(OAUTHIST_ROUTES) private readonly routes: ResolvedRoutes,
       private readonly grantTypes: GrantTypeRegistry,
     ) {

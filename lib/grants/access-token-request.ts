@@ -21,6 +21,7 @@ export interface ImplicitRedirectOptions {
  * @publicApi
  */
 export class AccessTokenRequest extends AuthorizationRequest {
+  /** @internal */
   protected readonly responseMode = 'fragment';
 
   /** Whether nothing is wrong with the request (the manual's `is_valid()`). */

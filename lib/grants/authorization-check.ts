@@ -1,7 +1,7 @@
 import { CODE_VERIFIER, S256_CHALLENGE } from '../crypto/pkce';
 import { OAuthError, OAuthErrorCode } from '../errors';
 import type { OAuthClient } from '../interfaces';
-import type { ResolvedOptions } from '../options/resolved-options';
+import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { RequestParameters } from '../protocol/request-parameters';
 import { parseScope } from '../protocol/scope';
 
@@ -98,7 +98,7 @@ export type AuthorizationRequestCheck =
 
 /** What a check needs besides the parameters. */
 export interface AuthorizationCheckContext {
-  readonly options: Pick<ResolvedOptions, 'scopes' | 'implicitGrant' | 'allowPlainPkce'>;
+  readonly options: Pick<ResolvedOAuthistOptions, 'scopes' | 'implicitGrant' | 'allowPlainPkce'>;
   /** The registered client with this id, or `null`. */
   findClient(clientId: string): Promise<OAuthClient | null>;
 }

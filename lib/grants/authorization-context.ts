@@ -1,5 +1,5 @@
 import type { ClientService } from '../clients/client.service';
-import type { ResolvedOptions } from '../options/resolved-options';
+import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { TokenMinter } from '../tokens/token-minter';
 import type { PendingAuthorizations } from './pending-authorizations';
 
@@ -8,5 +8,5 @@ export interface AuthorizationContext {
   readonly clients: ClientService;
   readonly pending: PendingAuthorizations;
   readonly minter: TokenMinter;
-  readonly options: ResolvedOptions;
+  readonly options: ResolvedOAuthistOptions;
 }

@@ -14,15 +14,18 @@ import type { PendingAuthorizationData } from './pending-authorizations';
  * @publicApi
  */
 export abstract class AuthorizationRequest {
-  /** Where the answer's parameters go: the query (code) or the fragment (implicit). */
+  /** @internal Where the answer's parameters go: the query (code) or the fragment (implicit). */
   protected abstract readonly responseMode: ResponseMode;
+  /** @internal */
+  protected readonly context: AuthorizationContext;
+  /** What checking the request found: broken, invalid or valid. It never changes. */
+  readonly check: AuthorizationRequestCheck;
 
   /** @internal */
-  constructor(
-    protected readonly context: AuthorizationContext,
-    /** What checking the request found: broken, invalid or valid. It never changes. */
-    readonly check: AuthorizationRequestCheck,
-  ) {}
+  constructor(context: AuthorizationContext, check: AuthorizationRequestCheck) {
+    this.context = context;
+    this.check = check;
+  }
 
   /** The client; `null` when the request is broken by a missing or unknown client. */
   get client(): OAuthClient | null {

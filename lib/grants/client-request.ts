@@ -92,14 +92,24 @@ export abstract class ClientRequest {
   abstract respond(): Promise<OAuthResponse>;
 }
 
-/** A revocation or introspection request: what it looks up, and what it asks to do so. */
+/**
+ * A revocation or introspection request: a client asking about one token it holds.
+ * @publicApi
+ */
 export abstract class TokenLookupRequest extends ClientRequest {
   /** @internal */
+  protected readonly context: ClientRequestContext;
+  /** @internal */
+  protected readonly parameters: RequestParameters;
+
+  /** @internal */
   constructor(
-    protected readonly context: ClientRequestContext,
-    protected readonly parameters: RequestParameters,
+    context: ClientRequestContext,
+    parameters: RequestParameters,
     checked: ClientRequestCheck,
   ) {
     super(checked);
+    this.context = context;
+    this.parameters = parameters;
   }
 }

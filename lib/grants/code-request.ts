@@ -9,6 +9,7 @@ import type { PendingAuthorization } from './pending-authorization';
  * @publicApi
  */
 export class CodeRequest extends AuthorizationRequest {
+  /** @internal */
   protected readonly responseMode = 'query';
 
   /** The error redirect of an invalid request (RFC 6749 §4.1.2.1); throws for any other. */

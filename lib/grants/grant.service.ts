@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { ClientService } from '../clients/client.service';
-import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { OAuthParameters, RequestParameters } from '../protocol/request-parameters';
 import { TokenMinter } from '../tokens/token-minter';
 import { TokenService } from '../tokens/token.service';
@@ -63,7 +63,7 @@ export class GrantService {
     pending: PendingAuthorizations,
     authenticator: ClientAuthenticator,
     registry: GrantTypeRegistry,
-    @Inject(OAUTHIST_OPTIONS) options: ResolvedOptions,
+    @Inject(OAUTHIST_OPTIONS) options: ResolvedOAuthistOptions,
   ) {
     this.authorization = { clients, pending, minter, options };
     this.token = { registry, authenticator, options };

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomToken } from '../crypto/random-token';
 import { sha256 } from '../crypto/sha256';
-import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { GrantStore } from '../redis/grant-store';
 import type { AuthorizationResponseType } from './authorization-check';
 
@@ -28,7 +28,7 @@ export interface PendingAuthorizationData {
 export class PendingAuthorizations {
   constructor(
     private readonly store: GrantStore,
-    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOptions,
+    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
   ) {}
 
   /** Saves a request; returns its id, the only moment the id exists outside the user's hands. */

@@ -6,7 +6,7 @@ import type {
 import { ClientRequest } from './client-request';
 import { OAuthError } from '../errors';
 import type { OAuthClient } from '../interfaces';
-import type { ResolvedOptions } from '../options/resolved-options';
+import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { RequestParameters } from '../protocol/request-parameters';
 import { parseScope } from '../protocol/scope';
 import type { OAuthResponse } from '../responses/oauth-response';
@@ -30,7 +30,7 @@ export interface PasswordGrantFlags {
 export interface TokenRequestContext {
   readonly registry: GrantTypeRegistry;
   readonly authenticator: ClientAuthenticator;
-  readonly options: ResolvedOptions;
+  readonly options: ResolvedOAuthistOptions;
 }
 
 /** A token request that passed every check: what `exchangeForToken()` issues from. */

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { OAuthError, StorageUnavailableError } from '../errors';
 import type { HttpRequestLike } from '../http/http-request';
 import { HttpReply, setReplyHeader } from '../http/http-reply';
-import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { AccessToken } from '../tokens/access-token';
 import { extractBearerToken } from '../tokens/bearer-token-extractor';
 import { TokenService } from '../tokens/token.service';
@@ -21,11 +21,15 @@ import { ACCESS_TOKEN_PROPERTY, SCOPES_METADATA } from './scopes.constants';
 @Injectable()
 export class ScopesGuard implements CanActivate {
   constructor(
+    /** Reads `@Scopes()` of the route and its controller. */
     protected readonly reflector: Reflector,
+    /** Verifies the bearer token. */
     protected readonly tokens: TokenService,
-    @Inject(OAUTHIST_OPTIONS) protected readonly options: ResolvedOptions,
+    /** The module options: where tokens may travel, and the realm. */
+    @Inject(OAUTHIST_OPTIONS) protected readonly options: ResolvedOAuthistOptions,
   ) {}
 
+  /** Lets the request through with a live token holding any of the route's scopes; else refuses. */
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const scopes = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES_METADATA, [
       context.getHandler(),

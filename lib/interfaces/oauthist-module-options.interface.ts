@@ -1,3 +1,4 @@
+import type { ConfigurableModuleAsyncOptions, Provider } from '@nestjs/common';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 
 /**
@@ -142,3 +143,31 @@ export interface OAuthistRoutes {
   /** Default `/.well-known/oauth-authorization-server` (RFC 8414). */
   metadata?: string | false;
 }
+
+/**
+ * What `OAuthistModule` takes beside its options, known when the module is defined (before any
+ * asynchronous option).
+ * @publicApi
+ */
+export interface OAuthistModuleExtras {
+  /** Makes the services injectable in every module. Default false. */
+  isGlobal?: boolean;
+  /** Providers added to the module's own, e.g. `{ provide: UserCredentialsVerifier, ... }`. */
+  extraProviders?: Provider[];
+  /** The endpoints' paths, or `false` to leave one out; decorators need them up front. */
+  routes?: OAuthistRoutes;
+}
+
+/**
+ * What `OAuthistModule.forRoot()` takes: the options and the extras.
+ * @publicApi
+ */
+export type OAuthistModuleRootOptions = OAuthistModuleOptions & OAuthistModuleExtras;
+
+/**
+ * What `OAuthistModule.forRootAsync()` takes: `imports`, `inject` and `useFactory` (or
+ * `useClass` / `useExisting`) for the options, and the extras.
+ * @publicApi
+ */
+export type OAuthistModuleAsyncOptions = ConfigurableModuleAsyncOptions<OAuthistModuleOptions> &
+  OAuthistModuleExtras;

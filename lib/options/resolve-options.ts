@@ -2,7 +2,7 @@ import { Cluster, Redis } from 'ioredis';
 import { OAuthistConfigurationError } from '../errors';
 import type { OAuthistModuleOptions, OAuthistRedisClusterOptions } from '../interfaces';
 import { resolveBruteForce } from './brute-force-limits';
-import type { ResolvedOptions } from './resolved-options';
+import type { ResolvedOAuthistOptions } from './resolved-options';
 import { SCOPE_TOKEN } from '../protocol/scope';
 
 // Braces would turn part of the prefix into a Redis Cluster hash tag and put every key in one slot.
@@ -145,7 +145,9 @@ function flag(name: string, value: unknown, fallback = false): boolean {
 }
 
 /** Validates the options a user gave and fills in the defaults; throws naming the first bad option. */
-export function resolveOptions(options: OAuthistModuleOptions | undefined): ResolvedOptions {
+export function resolveOptions(
+  options: OAuthistModuleOptions | undefined,
+): ResolvedOAuthistOptions {
   if (options === null || typeof options !== 'object') {
     throw new OAuthistConfigurationError('options', 'expected an object');
   }

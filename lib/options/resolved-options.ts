@@ -46,6 +46,3 @@ export interface ResolvedOAuthistOptions {
   /** The brute-force limits; `null`: the protection is off. */
   readonly bruteForce: BruteForceLimits | null;
 }
-
-/** The name the code uses inside oauthist. */
-export type ResolvedOptions = ResolvedOAuthistOptions;

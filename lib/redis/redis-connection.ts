@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { Cluster, Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { OAuthistRedisClusterOptions, OAuthistRedisOption } from '../interfaces';
-import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { BoundedCluster } from './bounded-cluster';
 import { LUA_SCRIPTS, LuaScriptName } from './lua-scripts';
 import { RedisKeys } from './redis-keys';
@@ -42,7 +42,7 @@ export class RedisConnection implements OnApplicationShutdown {
   private readonly logger = new Logger('oauthist');
   private lastReported = 0;
 
-  constructor(@Inject(OAUTHIST_OPTIONS) options: ResolvedOptions) {
+  constructor(@Inject(OAUTHIST_OPTIONS) options: ResolvedOAuthistOptions) {
     const { redis } = options;
     if (isRedisClient(redis)) {
       this.client = redis;

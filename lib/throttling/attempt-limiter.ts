@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BruteForceLimits } from '../options/brute-force-limits';
-import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { RedisConnection } from '../redis/redis-connection';
 import { storageCall } from '../redis/storage-call';
 import type { AttemptSubject } from './attempt-subject';
@@ -26,7 +26,7 @@ export class AttemptLimiter {
 
   constructor(
     private readonly redis: RedisConnection,
-    @Inject(OAUTHIST_OPTIONS) options: ResolvedOptions,
+    @Inject(OAUTHIST_OPTIONS) options: ResolvedOAuthistOptions,
   ) {
     this.limits = options.bruteForce;
   }

@@ -4,7 +4,7 @@ import { GrantIds } from '../crypto/grant-ids';
 import { s256 } from '../crypto/pkce';
 import { sha256 } from '../crypto/sha256';
 import { OAuthError } from '../errors';
-import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { SCOPE_TOKEN } from '../protocol/scope';
 import { CodeExchangeFailure, GrantStore } from '../redis/grant-store';
 import {
@@ -77,7 +77,7 @@ export type RevocationOutcome = 'revoked' | 'unknown' | 'not_owner';
 export class TokenMinter {
   constructor(
     private readonly store: GrantStore,
-    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOptions,
+    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
     private readonly grantIds: GrantIds,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { grantIdOf } from '../crypto/grant-bound-secret';
-import { OAUTHIST_OPTIONS, ResolvedOptions } from '../options/resolved-options';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { GrantStore } from '../redis/grant-store';
 import { decodeToken, secondsNow, tokenField } from '../redis/token-record';
 import { AccessToken } from './access-token';
@@ -34,7 +34,7 @@ export class TokenService {
   /** @internal */
   constructor(
     private readonly store: GrantStore,
-    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOptions,
+    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
     private readonly minter: TokenMinter,
   ) {}
 

@@ -13,7 +13,7 @@ import {
 } from '../../lib';
 import { obtainCode } from '../support/grants';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
-import type { ResolvedOptions } from '../../lib/options/resolved-options';
+import type { ResolvedOAuthistOptions } from '../../lib/options/resolved-options';
 
 const CALLBACK = 'https://client.example/cb';
 
@@ -222,7 +222,7 @@ describe('concurrency through the services', () => {
 
   it('revokeGrant racing issuance on another instance: what completed before the call is revoked, what began after the return is live', async () => {
     // A second app instance on the same Redis and prefix, as a scaled-out deployment runs.
-    const { redis } = fixture.module.get<ResolvedOptions>(OAUTHIST_OPTIONS);
+    const { redis } = fixture.module.get<ResolvedOAuthistOptions>(OAUTHIST_OPTIONS);
     const other: TestingModule = await Test.createTestingModule({
       imports: [
         OAuthistModule.forRoot({

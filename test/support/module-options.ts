@@ -1,8 +1,8 @@
 import type { Provider } from '@nestjs/common';
-import { OAuthistModule, UserCredentialsVerifier } from '../../lib';
+import { OAuthistModuleRootOptions, UserCredentialsVerifier } from '../../lib';
 
 /** What `OAuthistModule.forRoot()` takes: the options and the module's extras. */
-export type ModuleOptions = Parameters<typeof OAuthistModule.forRoot>[0];
+export type ModuleOptions = OAuthistModuleRootOptions;
 
 /** The extras that give oauthist a password verifier, as an application does. */
 export function withVerifier(verifier: UserCredentialsVerifier): { extraProviders: Provider[] } {

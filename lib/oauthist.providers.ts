@@ -7,6 +7,7 @@ import { resolveOptions } from './options/resolve-options';
 import { OAUTHIST_OPTIONS } from './options/resolved-options';
 import { GrantStore } from './redis/grant-store';
 import { RedisConnection } from './redis/redis-connection';
+import { UnsupportedRedisVersionError } from './redis/redis-server-version';
 
 /** Validates the options once, at start-up, so that a bad option stops the application early. */
 export const resolvedOptionsProvider: Provider = {
@@ -26,16 +27,20 @@ export const noUserCredentialsVerifierProvider: Provider = {
 
 /**
  * The grant id derivation, keyed with the deployment's secret from Redis: read once at start-up,
- * so a Redis that does not answer then stops the application with a clear error.
+ * so a Redis that does not answer then, or is older than oauthist runs on, stops the
+ * application with a clear error.
  */
 export const grantIdsProvider: Provider = {
   provide: GrantIds,
   useFactory: async (store: GrantStore, connection: RedisConnection) => {
     let secret: Buffer;
     try {
+      // Before anything is written: an older server would fail later, on some request.
+      await connection.checkServerVersion();
       secret = await store.serverSecret();
     } catch (error) {
       connection.disconnectIfOwned();
+      if (error instanceof UnsupportedRedisVersionError) throw error;
       const reason = error instanceof Error && error.cause instanceof Error ? error.cause : error;
       throw new Error(
         `oauthist: Redis did not answer at start-up: ${reason instanceof Error ? reason.message : String(reason)}`,

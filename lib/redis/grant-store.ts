@@ -76,13 +76,17 @@ export class GrantStore {
 
   /**
    * The deployment's secret for deriving grant ids: read, or made and stored by the first
-   * process of the deployment to start (`SET NX GET`, so two processes starting together agree).
+   * process of the deployment to start. SET NX and GET in one MULTI, so two processes starting
+   * together agree on one secret; `SET NX GET` would do it in one command but needs Redis 7.0.
    */
   async serverSecret(): Promise<Buffer> {
     const key = this.redis.keys.serverSecret();
     const fresh = randomBytes(32).toString('base64url');
-    const existing = await storageCall(this.redis.client.set(key, fresh, 'NX', 'GET'));
-    return Buffer.from(existing ?? fresh, 'base64url');
+    const transaction = this.redis.client.multi().set(key, fresh, 'NX').get(key);
+    const [, stored] = storageReplies(await storageCall(transaction.exec()));
+    if (typeof stored !== 'string')
+      throw new Error(`unexpected reply of GET after SET NX: ${JSON.stringify(stored)}`);
+    return Buffer.from(stored, 'base64url');
   }
 
   async savePending(idHash: string, value: string, ttl: number): Promise<void> {

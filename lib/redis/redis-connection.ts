@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, Redis, ReplyError } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { OAuthistRedisClusterOptions, OAuthistRedisOption } from '../interfaces';
 import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { BoundedCluster } from './bounded-cluster';
 import { LUA_SCRIPTS, LuaScriptName } from './lua-scripts';
 import { RedisKeys } from './redis-keys';
+import { checkRedisVersion, MIN_REDIS_VERSION } from './redis-server-version';
 
 /** A single Redis or a Redis Cluster: oauthist uses only what both offer. */
 export type RedisClient = Redis | Cluster;
@@ -25,6 +26,26 @@ function isClusterOption(value: OAuthistRedisOption): value is OAuthistRedisClus
 
 function commandName(script: LuaScriptName): string {
   return `oauthist_${script}`;
+}
+
+/** Where a connection goes, for a message: the socket's peer once connected, else the options. */
+function addressOf(node: Redis): string {
+  // Unset before the first connection; Sentinel's options name no master.
+  const stream = node.stream as Redis['stream'] | undefined;
+  if (stream?.remoteAddress && stream.remotePort) {
+    const host = stream.remoteAddress.includes(':')
+      ? `[${stream.remoteAddress}]`
+      : stream.remoteAddress;
+    return `${host}:${stream.remotePort}`;
+  }
+  const { path, host, port } = node.options;
+  return path ?? `${host ?? 'localhost'}:${port ?? 6379}`;
+}
+
+/** What the version check read from one server: `version` `null` when it could read none. */
+export interface ServerVersion {
+  readonly address: string;
+  readonly version: string | null;
 }
 
 /** While Redis is away, one warning per interval is enough. */
@@ -89,6 +110,38 @@ export class RedisConnection implements OnApplicationShutdown {
   ): Promise<unknown> {
     const command = (this.client as unknown as Record<string, ScriptCommand>)[commandName(script)];
     return command.call(this.client, keys.length, ...keys, ...args);
+  }
+
+  /**
+   * Refuses a server older than `minimum` with one line (`UnsupportedRedisVersionError`), from
+   * `INFO server` of the server, or of every master of a Redis Cluster. Start-up runs it once:
+   * no request pays for it. A server that does not let oauthist read INFO (an ACL without
+   * @dangerous) is let through with a warning rather than refused on a guess.
+   */
+  async checkServerVersion(minimum: string = MIN_REDIS_VERSION): Promise<ServerVersion[]> {
+    const { client } = this;
+    let servers: Redis[] = [client as Redis];
+    if (client instanceof Cluster) {
+      // The masters are known once the slot map is, which a first command waits for.
+      if (client.status !== 'ready') await client.ping();
+      servers = client.nodes('master');
+    }
+    return Promise.all(
+      servers.map(async (server): Promise<ServerVersion> => {
+        let info: string;
+        try {
+          info = await server.info('server');
+        } catch (error) {
+          if (!(error instanceof ReplyError)) throw error;
+          this.logger.warn(
+            `Redis version at ${addressOf(server)} not checked: ${(error as Error).message}`,
+          );
+          return { address: addressOf(server), version: null };
+        }
+        const address = addressOf(server);
+        return { address, version: checkRedisVersion(info, address, minimum) };
+      }),
+    );
   }
 
   private reportError(error: Error): void {

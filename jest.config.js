@@ -1,7 +1,9 @@
-// Two projects: every suite against a single redis-server, then the integration and end-to-end
-// suites again against a three-master Redis Cluster, so that a key layout or script that only
-// works on one server fails here. Each project starts its Redis only when it has tests to run
-// (`npx jest --selectProjects standalone` skips the cluster).
+// Three projects: the unit tests, which need no Redis and so start none (`npm run test:unit`
+// runs them in seconds where redis-server is not installed); every other suite against a single
+// redis-server; then the integration and end-to-end suites again against a three-master Redis
+// Cluster, so that a key layout or script that only works on one server fails here. Each Redis
+// project starts its Redis only when it has tests to run (`npx jest --selectProjects standalone`
+// skips the cluster).
 const shared = {
   testEnvironment: 'node',
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
@@ -15,8 +17,15 @@ module.exports = {
   projects: [
     {
       ...shared,
+      displayName: 'unit',
+      roots: ['<rootDir>/test/unit'],
+    },
+    {
+      ...shared,
       displayName: 'standalone',
       roots: ['<rootDir>/test'],
+      // The unit project runs these, without a Redis.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'],
       setupFiles: ['<rootDir>/test/support/setup-standalone.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -1,0 +1,201 @@
+import {
+  decodeToken,
+  grantIdentity,
+  isStorableClientId,
+  tokenBody,
+  tokenField,
+  tokenHead,
+  tombstone,
+} from '../../lib/redis/token-record';
+
+const USER_ID = 'user_id';
+const ISSUED = 1_700_000_000;
+const NOW = ISSUED + 100;
+const US = '\x1f';
+
+function stored(
+  scope: string,
+  extras: Record<string, string>,
+  issuedAt = ISSUED,
+  expiresAt: number | null = ISSUED + 3600,
+): string {
+  return tokenHead(issuedAt, expiresAt) + tokenBody(scope, extras, USER_ID);
+}
+
+describe('the stored token format', () => {
+  // The Lua scripts and the tokens already in Redis read this layout: it must not drift.
+  it('is <issued at>␟<lifetime>␟<scope>, times in base 36', () => {
+    expect(stored('read write', {})).toBe(`s44we8${US}2s0${US}read write`);
+  });
+
+  it('appends the extras but the user id as JSON after one more separator', () => {
+    expect(stored('read', { [USER_ID]: 'u1', tenant: 't' })).toBe(
+      `s44we8${US}2s0${US}read${US}{"tenant":"t"}`,
+    );
+  });
+
+  it('stores a lifetime of 0 for a token that never expires', () => {
+    expect(tokenHead(ISSUED, null)).toBe(`s44we8${US}0${US}`);
+  });
+});
+
+describe('decodeToken', () => {
+  it('reads back scope, client, times and no extras', () => {
+    expect(
+      decodeToken(stored('read write', {}), grantIdentity('c1', undefined), USER_ID, NOW),
+    ).toEqual({
+      clientId: 'c1',
+      scope: 'read write',
+      extras: {},
+      issuedAt: ISSUED,
+      expiresAt: ISSUED + 3600,
+    });
+  });
+
+  it('reads back the extras, with the user id taken from the grant identity', () => {
+    const extras = { [USER_ID]: 'alice', tenant: 'acme', role: 'a"b\\c' };
+    const value = stored('read', extras);
+    expect(value).not.toContain('alice');
+    const record = decodeToken(value, grantIdentity('c1', 'alice'), USER_ID, NOW);
+    expect(record).toEqual({
+      clientId: 'c1',
+      scope: 'read',
+      extras,
+      issuedAt: ISSUED,
+      expiresAt: ISSUED + 3600,
+    });
+  });
+
+  it('gives the user id even when no other extra was stored', () => {
+    const record = decodeToken(
+      stored('', { [USER_ID]: 'bob' }),
+      grantIdentity('c1', 'bob'),
+      USER_ID,
+      NOW,
+    );
+    expect(record).toMatchObject({ scope: '', extras: { [USER_ID]: 'bob' } });
+  });
+
+  it('keeps a user id holding the separator whole', () => {
+    const record = decodeToken(stored('', {}), grantIdentity('c1', `odd${US}id`), USER_ID, NOW);
+    expect(record).toMatchObject({ clientId: 'c1', extras: { [USER_ID]: `odd${US}id` } });
+  });
+
+  it('gives a null client for an anonymous public client of the password grant', () => {
+    const record = decodeToken(stored('read', {}), grantIdentity(null, 'alice'), USER_ID, NOW);
+    expect(record).toMatchObject({ clientId: null, extras: { [USER_ID]: 'alice' } });
+  });
+
+  it('gives a null expiry for a token that never expires', () => {
+    const record = decodeToken(stored('read', {}, ISSUED, null), 'c1', USER_ID, NOW);
+    expect(record).toMatchObject({ issuedAt: ISSUED, expiresAt: null });
+  });
+
+  it('reads a scope without the time having passed into it', () => {
+    expect(decodeToken(stored('a b c', {}), 'c1', USER_ID, NOW)).toMatchObject({ scope: 'a b c' });
+  });
+
+  it('gives nothing when the token or its grant is missing', () => {
+    expect(decodeToken(null, 'c1', USER_ID, NOW)).toBeNull();
+    expect(decodeToken(stored('read', {}), null, USER_ID, NOW)).toBeNull();
+  });
+});
+
+describe('tombstone', () => {
+  it('is reported as revoked until its time, then as unknown', () => {
+    const value = tombstone(NOW + 60);
+    expect(value).toBe('-s44wio');
+    expect(decodeToken(value, 'c1', USER_ID, NOW)).toBe('revoked');
+    expect(decodeToken(value, 'c1', USER_ID, NOW + 59)).toBe('revoked');
+    expect(decodeToken(value, 'c1', USER_ID, NOW + 60)).toBeNull();
+    expect(decodeToken(value, 'c1', USER_ID, NOW + 61)).toBeNull();
+  });
+
+  it('is unknown when its time is not base 36', () => {
+    for (const value of ['-', '-12.5', '- 12', '-S44WIO', '--1', '-12!']) {
+      expect([value, decodeToken(value, 'c1', USER_ID, 0)]).toEqual([value, null]);
+    }
+  });
+});
+
+describe('decodeToken on what is not a stored token', () => {
+  // A newer format or a damaged key must read as no token, never as one with odd times.
+  it.each([
+    ['no separator', 's44we8'],
+    ['one separator', `s44we8${US}2s0`],
+    ['an empty issue time', `${US}2s0${US}read`],
+    ['an issue time with a stray character', `12x!${US}2s0${US}read`],
+    ['an issue time with a space', ` 12${US}2s0${US}read`],
+    ['an upper-case issue time', `S44WE8${US}2s0${US}read`],
+    ['an empty lifetime', `s44we8${US}${US}read`],
+    ['a negative lifetime', `s44we8${US}-1${US}read`],
+    ['extras that are not JSON', `s44we8${US}2s0${US}read${US}{"tenant":`],
+    ['an empty extras part', `s44we8${US}2s0${US}read${US}`],
+  ])('gives null for %s', (_name, value) => {
+    expect(decodeToken(value, 'c1', USER_ID, NOW)).toBeNull();
+  });
+
+  // x is a base-36 digit, so "12x" is a time; what parseInt would stop at or fold must not be.
+  it('reads only lower-case base-36 digits as a time, unlike parseInt', () => {
+    expect(decodeToken(`12x${US}0${US}read`, 'c1', USER_ID, NOW)).toMatchObject({ issuedAt: 1401 });
+    for (const time of ['12X', '12.5', '12 ', '+12', '1_2']) {
+      expect(Number.isNaN(parseInt(time, 36))).toBe(false);
+      expect([time, decodeToken(`${time}${US}0${US}read`, 'c1', USER_ID, NOW)]).toEqual([
+        time,
+        null,
+      ]);
+    }
+  });
+});
+
+describe('tokenBody', () => {
+  it('refuses a scope that could break the format, with a TypeError (RFC 6749 §3.3)', () => {
+    for (const scope of [`read${US}x`, 'a  b', ' read', 'a"b', 'a\\b', 'é']) {
+      expect(() => tokenBody(scope, {}, USER_ID)).toThrow(TypeError);
+    }
+  });
+
+  it('accepts an empty scope', () => {
+    expect(tokenBody('', {}, USER_ID)).toBe('');
+  });
+
+  it('leaves the extras out entirely when the user id is the only one', () => {
+    expect(tokenBody('read', { [USER_ID]: 'u' }, USER_ID)).toBe('read');
+  });
+});
+
+describe('tokenField', () => {
+  it('is 16 base64url characters of the SHA-256 of the token', () => {
+    // Fixed: a change would orphan every token already stored.
+    expect(tokenField('example-token')).toBe('TRVmodffQqhRdFbW');
+  });
+
+  it('is the same for the same token and differs for another', () => {
+    const token = 'x'.repeat(43);
+    expect(tokenField(token)).toBe(tokenField(token));
+    expect(tokenField(token)).not.toBe(tokenField(token + 'y'));
+    expect(tokenField(token)).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+});
+
+describe('isStorableClientId', () => {
+  it('accepts visible ASCII and spaces, and no client (RFC 6749 appendix A.1)', () => {
+    expect(isStorableClientId('s6BhdRkqt3')).toBe(true);
+    expect(isStorableClientId(' a client "id" ~ ')).toBe(true);
+    expect(isStorableClientId(null)).toBe(true);
+  });
+
+  it('refuses an empty id, control characters (the separator among them) and non-ASCII', () => {
+    for (const id of ['', `a${US}b`, 'a\nb', 'a\x7f', 'clïent']) {
+      expect([id, isStorableClientId(id)]).toEqual([id, false]);
+    }
+  });
+});
+
+describe('grantIdentity', () => {
+  it('is the client id, then the user id after the separator when a user granted it', () => {
+    expect(grantIdentity('c1', undefined)).toBe('c1');
+    expect(grantIdentity('c1', 'u1')).toBe(`c1${US}u1`);
+    expect(grantIdentity(null, 'u1')).toBe(`${US}u1`);
+  });
+});

@@ -102,5 +102,4 @@ export type { FastifyLikeReply, HttpReply, NodeLikeResponse } from './http/http-
 export { OAuthValidationPipe } from './pipes/oauth-validation.pipe';
 export { ClientAuthenticationDto } from './dto/client-authentication.dto';
 export { TokenLookupRequestDto } from './dto/token-lookup-request.dto';
-export { TokenRequestDto } from './dto/token-request.dto';
 export type { AuthorizationServerMetadata } from './controllers/authorization-server-metadata';

@@ -55,11 +55,11 @@ export class ClientAuthenticator {
     return invalidClient(this.realm, description);
   }
 
-  /** The client of the request; throws `OAuthError` for bad or conflicting credentials. */
+  /**
+   * The client of the request; throws `OAuthError` for bad or conflicting credentials. The
+   * caller has refused a repeated or malformed `client_id` or `client_secret` already.
+   */
   async authenticate(parameters: RequestParameters): Promise<AuthenticatedClient> {
-    const faulty = parameters.firstFaulty(['client_id', 'client_secret']);
-    if (faulty)
-      throw new OAuthError('invalid_request', `${faulty} is repeated or malformed (RFC 6749 §3.2)`);
     const bodyId = parameters.get('client_id');
     const bodySecret = parameters.get('client_secret');
     const header = parameters.authorization;

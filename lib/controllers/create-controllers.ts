@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { TokenLookupRequestDto } from '../dto/token-lookup-request.dto';
-import { TokenRequestDto } from '../dto/token-request.dto';
+import { OAuthValidationPipe } from '../pipes/oauth-validation.pipe';
+import { TokenRequestValidationPipe } from '../pipes/token-request-validation.pipe';
 import type { ResolvedRoutes } from './resolved-routes';
 import { createAuthorizationController } from './authorization.controller';
 import { createFormEndpointController } from './form-endpoint.controller';
@@ -16,7 +17,7 @@ export function createControllers(routes: ResolvedRoutes): Type<unknown>[] {
         createFormEndpointController(
           'TokenController',
           path,
-          TokenRequestDto,
+          TokenRequestValidationPipe,
           (grants, parameters) => grants.tokenRequest(parameters),
         ),
     ],
@@ -26,7 +27,7 @@ export function createControllers(routes: ResolvedRoutes): Type<unknown>[] {
         createFormEndpointController(
           'RevocationController',
           path,
-          TokenLookupRequestDto,
+          new OAuthValidationPipe(TokenLookupRequestDto),
           (grants, parameters) => grants.revocationRequest(parameters),
         ),
     ],
@@ -36,7 +37,7 @@ export function createControllers(routes: ResolvedRoutes): Type<unknown>[] {
         createFormEndpointController(
           'IntrospectionController',
           path,
-          TokenLookupRequestDto,
+          new OAuthValidationPipe(TokenLookupRequestDto),
           (grants, parameters) => grants.introspectionRequest(parameters),
         ),
     ],

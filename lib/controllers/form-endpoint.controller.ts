@@ -1,11 +1,20 @@
-import { Body, Controller, Post, Req, Res, Type, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  PipeTransform,
+  Post,
+  Req,
+  Res,
+  Type,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { OAuthExceptionFilter } from '../filters/oauth-exception.filter';
 import { GrantService } from '../grants/grant.service';
 import { FormContentTypeGuard } from '../guards/form-content-type.guard';
 import type { HttpRequestLike } from '../http/http-request';
 import { HttpReply, passThroughReply } from '../http/http-reply';
 import { AnswersUnreadableBody } from '../http/unreadable-body';
-import { OAuthValidationPipe } from '../pipes/oauth-validation.pipe';
 import { RequestParameters } from '../protocol/request-parameters';
 import type { OAuthResponse } from '../responses/oauth-response';
 import { unreadableBodyError } from './unreadable-body-error';
@@ -23,12 +32,13 @@ export type FormEndpointRequestFactory = (
 
 /**
  * A POST endpoint taking a form body: the token (RFC 6749 §3.2), revocation (RFC 7009) and
- * introspection (RFC 7662) endpoints differ only in their body's DTO and their request object.
+ * introspection (RFC 7662) endpoints differ only in how their body is validated and in their
+ * request object.
  */
 export function createFormEndpointController(
   name: string,
   path: string,
-  dto: Type<object>,
+  validation: PipeTransform | Type<PipeTransform>,
   open: FormEndpointRequestFactory,
 ): Type<unknown> {
   @Controller()
@@ -40,7 +50,7 @@ export function createFormEndpointController(
     @UseGuards(FormContentTypeGuard)
     @AnswersUnreadableBody((problem) => unreadableBodyError(problem).toResponse())
     async answer(
-      @Body(new OAuthValidationPipe(dto)) _body: object,
+      @Body(validation) _body: object,
       @Req() request: HttpRequestLike,
       @Res({ passthrough: true }) reply: HttpReply,
     ): Promise<string | undefined> {

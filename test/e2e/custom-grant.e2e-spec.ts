@@ -134,6 +134,21 @@ describe.each(ADAPTERS)('a grant type of the application (RFC 6749 §4.5) (%s)',
     });
   });
 
+  it('validates its parameter like a built-in one: a single string of bounded length', async () => {
+    expectTokenError(await exchange({ api_key: 'k'.repeat(2049) }), {
+      status: 400,
+      error: 'invalid_request',
+      description: 'api_key is too long',
+    });
+    const nested = await request(server)
+      .post('/oauth/token')
+      .set('Authorization', basicOf(web))
+      .type('form')
+      .send(`grant_type=${encodeURIComponent(GRANT)}&api_key[a]=b`);
+    expect(nested.status).toBe(400);
+    expect(nested.body.error).toBe('invalid_request');
+  });
+
   it('refuses a client type it does not list with unauthorized_client (RFC 6749 §5.2)', async () => {
     expectTokenError(await exchange({ api_key: ALICE_KEY, client_id: spa.id }, null), {
       status: 400,

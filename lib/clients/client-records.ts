@@ -9,14 +9,15 @@ const NO_SECRET = sha256('');
 
 /** A stored client as the application sees it: never with the hash of its secret. */
 export function toClient(record: ClientRecord): OAuthClient {
-  return {
+  // Frozen: a checked request holds it, and what was checked must not change afterwards.
+  return Object.freeze({
     id: record.id,
     clientType: record.clientType,
     isConfidential: isConfidentialType(record.clientType),
-    redirectUrls: record.redirectUrls,
-    attributes: record.attributes,
+    redirectUrls: Object.freeze([...record.redirectUrls]),
+    attributes: Object.freeze({ ...record.attributes }),
     createdAt: new Date(record.createdAt),
-  };
+  });
 }
 
 /**

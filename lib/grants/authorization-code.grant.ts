@@ -17,6 +17,8 @@ export class AuthorizationCodeGrant implements GrantType<CodeRedemption> {
   readonly clientTypes = CLIENT_TYPES;
   readonly parameters = ['code', 'redirect_uri', 'code_verifier'];
   readonly requiredParameters = ['code'];
+  // The scope of the token is the one the user granted with the code (RFC 6749 §4.1.3).
+  readonly readsScope = false;
 
   constructor(private readonly minter: TokenMinter) {}
 

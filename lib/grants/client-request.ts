@@ -48,7 +48,7 @@ export async function checkTokenLookup(
       throw new OAuthError('invalid_request', `${faulty} is repeated or malformed (RFC 6749 §3.2)`);
     if (parameters.get('token') === undefined)
       throw new OAuthError('invalid_request', 'token is missing');
-    who = await authenticator.authenticate(parameters);
+    who = Object.freeze(await authenticator.authenticate(parameters));
     if (who.client === null || (secretRequired && who.method === 'none'))
       throw authenticator.invalidClient(refusal);
     return Object.freeze({ who, failure: null });

@@ -1,6 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { OAuthistConfigurationError } from '../errors';
+import { RedisConnection } from '../redis/redis-connection';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 import { GRANT_TYPE_METADATA, GrantType } from './grant-type';
@@ -28,11 +30,18 @@ export class GrantTypeRegistry implements OnModuleInit {
     private readonly builtIn: AuthorizationCodeGrant,
     private readonly password: PasswordGrant,
     private readonly clientCredentials: ClientCredentialsGrant,
+    private readonly connection: RedisConnection,
   ) {}
 
-  // A duplicate or malformed grant type stops start-up rather than the first token request.
+  // A duplicate or malformed grant type stops start-up rather than the first token request;
+  // Nest closes nothing of an application that failed to start, so the connection goes too.
   onModuleInit(): void {
-    this.all();
+    try {
+      this.all();
+    } catch (error) {
+      this.connection.disconnectIfOwned();
+      throw error;
+    }
   }
 
   /** The enabled grant type named `name`, if any. */
@@ -59,15 +68,11 @@ export class GrantTypeRegistry implements OnModuleInit {
 
   private all(): ReadonlyMap<string, GrantType> {
     if (this.grants !== null) return this.grants;
+    this.password.checkVerifier();
     const builtIn: GrantType[] = [this.builtIn, this.clientCredentials, this.password];
     const grants = new Map<string, GrantType>();
     for (const grant of [...builtIn, ...this.discovered(builtIn)]) {
-      if (typeof grant.grantType !== 'string' || !GRANT_NAME.test(grant.grantType)) {
-        throw new OAuthistConfigurationError(
-          'grant types',
-          `${JSON.stringify(grant.grantType)} of ${grant.constructor.name} is not a grant type name (RFC 6749 §4.5)`,
-        );
-      }
+      checkShape(grant);
       if (grants.has(grant.grantType)) {
         throw new OAuthistConfigurationError(
           'grant types',
@@ -84,17 +89,51 @@ export class GrantTypeRegistry implements OnModuleInit {
   }
 
   private discovered(builtIn: readonly GrantType[]): GrantType[] {
+    const providers = this.discovery.getProviders();
+    const home = providers.find((wrapper) => wrapper.instance === this)?.host;
     const found = new Set<GrantType>();
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance: unknown = wrapper.instance;
-      if (!wrapper.isDependencyTreeStatic() || instance === null || typeof instance !== 'object')
-        continue;
-      if (!this.reflector.get<boolean | undefined>(GRANT_TYPE_METADATA, instance.constructor))
-        continue;
-      const grant = instance as GrantType;
+    for (const wrapper of providers) {
+      // A class provider carries the mark; a value or factory provider's instance does.
+      const types = [wrapper.metatype, (wrapper.instance as object | undefined)?.constructor];
+      const marked = types.some(
+        (type) => type && this.reflector.get<boolean | undefined>(GRANT_TYPE_METADATA, type),
+      );
+      if (!marked) continue;
+      // Another oauthist of the same application serves its own grants, not this one's.
+      if (home && !servedBy(wrapper, home)) continue;
+      if (!wrapper.isDependencyTreeStatic()) {
+        throw new OAuthistConfigurationError(
+          'grant types',
+          `${wrapper.name} is request-scoped or depends on a request-scoped provider; a grant type is a singleton`,
+        );
+      }
+      const grant = wrapper.instance as GrantType;
       // A module imported twice shares its instances: each grant counts once.
       if (!builtIn.includes(grant)) found.add(grant);
     }
     return [...found];
   }
+}
+
+/** Whether a grant provider belongs to the oauthist module `home`: declared beside it or by a module that imports it. */
+function servedBy(wrapper: InstanceWrapper, home: NonNullable<InstanceWrapper['host']>): boolean {
+  const host = wrapper.host;
+  return host === undefined || host === home || home.isGlobal || host.imports.has(home);
+}
+
+/** Refuses at start-up a grant type that could not serve a request. */
+function checkShape(grant: GrantType): void {
+  const refuse = (problem: string): never => {
+    throw new OAuthistConfigurationError(
+      'grant types',
+      `${JSON.stringify(grant.grantType)} of ${grant.constructor.name} ${problem}`,
+    );
+  };
+  if (typeof grant.grantType !== 'string' || !GRANT_NAME.test(grant.grantType))
+    refuse('is not a grant type name (RFC 6749 §4.5)');
+  if (!Array.isArray(grant.clientTypes) || !Array.isArray(grant.parameters))
+    refuse('must list its clientTypes and parameters');
+  if (typeof grant.issue !== 'function') refuse('has no issue() method');
+  const undeclared = grant.requiredParameters?.find((name) => !grant.parameters.includes(name));
+  if (undeclared !== undefined) refuse(`requires ${undeclared}, which is not among its parameters`);
 }

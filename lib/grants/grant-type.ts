@@ -23,8 +23,9 @@ export interface TokenGrantRequest {
   /** How the client authenticated. */
   readonly authenticationMethod: ClientAuthenticationMethod;
   /**
-   * The `scope` parameter, each scope once, checked against the scopes the server allows;
-   * throws `invalid_scope` (RFC 6749 §3.3).
+   * The `scope` parameter, each scope once, checked against the scopes the server allows when
+   * the request was loaded (a bad one made it `invalid_scope`, RFC 6749 §3.3); empty for a
+   * grant type whose `readsScope` is false.
    */
   requestedScopes(): readonly string[];
 }
@@ -58,6 +59,8 @@ export interface GrantType<TChecked = unknown> {
    * grant accepts requests from no client at all, as the manual's password grant did.
    */
   readonly clientAuthentication?: 'required' | 'optional';
+  /** `false` for a grant type that takes no `scope` (the code exchange's come from the code). */
+  readonly readsScope?: boolean;
   /** Whether the grant is on; off, it is `unsupported_grant_type` and left out of metadata. */
   isEnabled?(): boolean;
   /** The grant's own checks, at load time; what it returns is handed to `issue()`. */

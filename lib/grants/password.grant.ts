@@ -1,19 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CLIENT_TYPES } from '../clients/client-type';
 import { UserCredentialsVerifier } from '../credentials/user-credentials-verifier';
-import { OAuthError } from '../errors';
+import { OAuthError, OAuthistConfigurationError } from '../errors';
 import { AttemptLimiter } from '../throttling/attempt-limiter';
 import { usernameSubject } from '../throttling/attempt-subject';
 import type { IssuedAccessToken } from '../tokens/issued-access-token';
-import { TokenMinter } from '../tokens/token-minter';
+import { AccessTokenGrant, TokenMinter } from '../tokens/token-minter';
 import { storedExtras } from './extras';
 import type { GrantType, TokenGrantRequest } from './grant-type';
-
-/** What a password check granted: the scopes, and the extras the verifier returned. */
-interface VerifiedPassword {
-  readonly scopes: readonly string[];
-  readonly extras: Readonly<Record<string, string>>;
-}
 
 /**
  * The resource owner password credentials grant (RFC 6749 §4.3), on when the application
@@ -22,7 +16,7 @@ interface VerifiedPassword {
  * are written onto the token. Each username's failures count toward the brute-force limit.
  */
 @Injectable()
-export class PasswordGrant implements GrantType<VerifiedPassword> {
+export class PasswordGrant implements GrantType<AccessTokenGrant> {
   readonly grantType = 'password';
   readonly clientTypes = CLIENT_TYPES;
   readonly parameters = ['username', 'password'];
@@ -37,14 +31,24 @@ export class PasswordGrant implements GrantType<VerifiedPassword> {
     private readonly verifier: UserCredentialsVerifier | null,
   ) {}
 
+  /** Refuses at start-up a verifier the first password request would fail on. */
+  checkVerifier(): void {
+    const { verifier } = this;
+    if (verifier && typeof (verifier as Partial<UserCredentialsVerifier>).verify !== 'function') {
+      throw new OAuthistConfigurationError(
+        'UserCredentialsVerifier',
+        'the provider must be an object with a verify(username, password) method',
+      );
+    }
+  }
+
   isEnabled(): boolean {
     return this.verifier !== null && this.verifier !== undefined;
   }
 
-  async check(request: TokenGrantRequest): Promise<VerifiedPassword> {
+  async check(request: TokenGrantRequest): Promise<AccessTokenGrant> {
     const username = request.parameters.get('username') as string;
     const password = request.parameters.get('password') as string;
-    const scopes = request.requestedScopes();
     const attempt = this.limiter.begin(usernameSubject(username));
     try {
       await attempt.admitted();
@@ -53,17 +57,17 @@ export class PasswordGrant implements GrantType<VerifiedPassword> {
         attempt.fail();
         throw new OAuthError('invalid_grant', 'the username or password is wrong');
       }
-      return { scopes, extras: storedExtras(extras) };
+      return Object.freeze({
+        clientId: request.client?.id ?? null,
+        scopes: request.requestedScopes(),
+        extras: storedExtras(extras),
+      });
     } finally {
       attempt.end();
     }
   }
 
-  issue(request: TokenGrantRequest, verified: VerifiedPassword): Promise<IssuedAccessToken> {
-    return this.minter.issueAccessToken({
-      clientId: request.client?.id ?? null,
-      scopes: verified.scopes,
-      extras: verified.extras,
-    });
+  issue(_request: TokenGrantRequest, grant: AccessTokenGrant): Promise<IssuedAccessToken> {
+    return this.minter.issueAccessToken(grant);
   }
 }

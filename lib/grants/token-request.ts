@@ -36,33 +36,26 @@ export interface TokenRequestContext {
 /** A token request that passed every check: what `exchangeForToken()` issues from. */
 interface AcceptedTokenRequest {
   readonly grant: GrantType;
-  readonly request: TokenGrantRequest;
+  readonly request: CheckedTokenGrantRequest;
   readonly checked: unknown;
 }
 
-const NOBODY: AuthenticatedClient = { client: null, method: 'none' };
+const NOBODY: AuthenticatedClient = Object.freeze({ client: null, method: 'none' });
 
 class CheckedTokenGrantRequest implements TokenGrantRequest {
-  private scopes: readonly string[] | undefined;
-
   constructor(
     readonly grantType: string,
     readonly parameters: RequestParameters,
     readonly client: OAuthClient | null,
     readonly authenticationMethod: ClientAuthenticationMethod,
-    private readonly allowedScopes: ReadonlySet<string> | null,
+    /** The checked `scope`; empty for a grant type that reads none. */
+    readonly scopes: readonly string[],
   ) {
-    Object.freeze(this.parameters);
+    Object.freeze(this);
   }
 
   requestedScopes(): readonly string[] {
-    this.scopes ??= Object.freeze(parseScope(this.parameters.get('scope'), this.allowedScopes));
     return this.scopes;
-  }
-
-  /** The scopes, if the grant read them. */
-  scopesRead(): readonly string[] {
-    return this.scopes ?? [];
   }
 }
 
@@ -114,7 +107,7 @@ export class TokenRequest extends ClientRequest {
         (required) => parameters.get(required) === undefined,
       );
       if (missing !== undefined) throw new OAuthError('invalid_request', `${missing} is missing`);
-      who = await context.authenticator.authenticate(parameters);
+      who = Object.freeze(await context.authenticator.authenticate(parameters));
       const { client } = who;
       if (client === null) {
         if (
@@ -134,13 +127,12 @@ export class TokenRequest extends ClientRequest {
           `a ${client.clientType} client may not use the ${name} grant (RFC 6749 §5.2)`,
         );
       }
-      const request = new CheckedTokenGrantRequest(
-        name,
-        parameters,
-        client,
-        who.method,
-        context.options.scopes,
-      );
+      // Checked before the grant's own checks, so that isInvalid() knows about it (RFC 6749 §3.3).
+      const scopes =
+        grant.readsScope === false
+          ? []
+          : Object.freeze(parseScope(parameters.get('scope'), context.options.scopes));
+      const request = new CheckedTokenGrantRequest(name, parameters, client, who.method, scopes);
       const checked: unknown = grant.check ? await grant.check(request) : undefined;
       return new TokenRequest(who, Object.freeze({ grant, request, checked }));
     } catch (error) {
@@ -151,9 +143,7 @@ export class TokenRequest extends ClientRequest {
 
   /** The scopes asked for, each once, when the grant type reads `scope`. */
   get scopes(): readonly string[] {
-    return this.outcome instanceof OAuthError
-      ? []
-      : (this.outcome.request as CheckedTokenGrantRequest).scopesRead();
+    return this.outcome instanceof OAuthError ? [] : this.outcome.request.scopes;
   }
 
   /**

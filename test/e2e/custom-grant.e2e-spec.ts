@@ -1,4 +1,4 @@
-import { Controller, Get, INestApplication, Injectable, Module } from '@nestjs/common';
+import { Controller, Get, INestApplication, Injectable, Module, Scope } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
@@ -7,6 +7,7 @@ import {
   AccessToken,
   ClientService,
   CurrentAccessToken,
+  GrantService,
   GrantType,
   IssuedAccessToken,
   OAuthGrantType,
@@ -173,6 +174,31 @@ describe.each(ADAPTERS)('a grant type of the application (RFC 6749 §4.5) (%s)',
     });
   });
 
+  it('knows a bad scope when the request is loaded, before the grant is asked (RFC 6749 §3.3)', async () => {
+    const grants = app.get(GrantService);
+    const loaded = await grants.tokenRequest({
+      grant_type: GRANT,
+      api_key: ALICE_KEY,
+      scope: 'admin',
+      client_id: web.id,
+      client_secret: web.secret as string,
+    });
+    expect(loaded.isInvalid()).toBe(true);
+    expect(loaded.getError()?.error).toBe('invalid_scope');
+    const good = await grants.tokenRequest({
+      grant_type: GRANT,
+      api_key: ALICE_KEY,
+      scope: 'email profile',
+      client_id: web.id,
+      client_secret: web.secret as string,
+    });
+    expect(good.scopes).toEqual(['email', 'profile']);
+    expect(() => {
+      (good.client as { id: string }).id = spa.id;
+    }).toThrow(TypeError);
+    expect((await good.exchangeForToken()).token.clientId).toBe(web.id);
+  });
+
   it('refuses a scope the server does not allow (RFC 6749 §3.3)', async () => {
     expectTokenError(await exchange({ api_key: ALICE_KEY, scope: 'admin' }), {
       status: 400,
@@ -205,8 +231,23 @@ class ShadowingGrant extends SecondApiKeyGrant {
   override readonly grantType = 'password';
 }
 
+@Injectable({ scope: Scope.REQUEST })
+@OAuthGrantType()
+class RequestScopedGrant extends SecondApiKeyGrant {
+  override readonly grantType = 'urn:example:per-request';
+}
+
+@Injectable()
+@OAuthGrantType()
+class UndeclaredParameterGrant extends SecondApiKeyGrant {
+  override readonly grantType = 'urn:example:undeclared';
+  readonly requiredParameters = ['assertion'];
+}
+
 describe('grant types that cannot be served stop start-up', () => {
   it.each([
+    ['a request-scoped grant type', [RequestScopedGrant], /request-scoped/],
+    ['a required parameter it does not declare', [UndeclaredParameterGrant], /requires assertion/],
     ['two providers of one grant type', [ApiKeyGrant, SecondApiKeyGrant], /two providers serve/],
     ['a name that is neither a grant-name nor a URI', [MisnamedGrant], /not a grant type name/],
     [

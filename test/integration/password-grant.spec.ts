@@ -251,6 +251,23 @@ describe('resource owner password credentials grant (RFC 6749 §4.3)', () => {
       expect(errorOf(await issueFor('di-user', 'wrong')).error).toBe('invalid_grant');
     });
 
+    it('a verifier provider without verify() stops start-up, naming the contract', () =>
+      expect(
+        Test.createTestingModule({
+          imports: [
+            OAuthistModule.forRoot({
+              redis: testRedisOption(),
+              prefix,
+              extraProviders: [
+                { provide: UserCredentialsVerifier, useValue: { check: () => null } },
+              ],
+            }),
+          ],
+        })
+          .compile()
+          .then((compiled) => compiled.init()),
+      ).rejects.toThrow(/UserCredentialsVerifier.*verify\(username, password\)/));
+
     it('the removed passwordVerifier option stops start-up with a pointer to extraProviders', () => {
       return expect(
         Test.createTestingModule({

@@ -8,7 +8,7 @@ import { TokenService } from '../tokens/token.service';
 import { AccessTokenRequest } from './access-token-request';
 import { AuthorizationResponseType, checkAuthorizationRequest } from './authorization-check';
 import type { AuthorizationContext } from './authorization-context';
-import { checkTokenLookup, ClientRequestContext } from './client-request';
+import { checkTokenLookup, ClientRequestCheck, ClientRequestContext } from './client-request';
 import { CodeRequest } from './code-request';
 import { GrantTypeRegistry } from './grant-type.registry';
 import { IntrospectionRequest } from './introspection-request';
@@ -127,28 +127,44 @@ export class GrantService {
     return TokenRequest.load(this.token, parametersOf(source, {}));
   }
 
-  /** A token revocation request (RFC 7009 §2.1), checked. */
-  async revocationRequest(source: ParameterSource): Promise<RevocationRequest> {
-    const parameters = parametersOf(source, {});
-    const checked = await checkTokenLookup(
-      this.lookup.authenticator,
-      parameters,
+  /** A token revocation request (RFC 7009 §2.1), checked: a public client may name itself. */
+  revocationRequest(source: ParameterSource): Promise<RevocationRequest> {
+    return this.lookupRequest(
+      RevocationRequest,
+      source,
       false,
       'the client must authenticate or send client_id (RFC 7009 §2.1)',
     );
-    return new RevocationRequest(this.lookup, parameters, checked);
   }
 
-  /** A token introspection request (RFC 7662 §2.1), checked. */
-  async introspectionRequest(source: ParameterSource): Promise<IntrospectionRequest> {
+  /** A token introspection request (RFC 7662 §2.1), checked: only a client with a secret may ask. */
+  introspectionRequest(source: ParameterSource): Promise<IntrospectionRequest> {
+    return this.lookupRequest(
+      IntrospectionRequest,
+      source,
+      true,
+      'introspection requires client authentication (RFC 7662 §2.1)',
+    );
+  }
+
+  private async lookupRequest<T>(
+    Request: new (
+      context: ClientRequestContext,
+      parameters: RequestParameters,
+      checked: ClientRequestCheck,
+    ) => T,
+    source: ParameterSource,
+    secretRequired: boolean,
+    refusal: string,
+  ): Promise<T> {
     const parameters = parametersOf(source, {});
     const checked = await checkTokenLookup(
       this.lookup.authenticator,
       parameters,
-      true,
-      'introspection requires client authentication (RFC 7662 §2.1)',
+      secretRequired,
+      refusal,
     );
-    return new IntrospectionRequest(this.lookup, parameters, checked);
+    return new Request(this.lookup, parameters, checked);
   }
 
   private check(source: ParameterSource, responseType: AuthorizationResponseType) {

@@ -84,6 +84,7 @@ export { AccessToken } from './tokens/access-token';
 export { IssuedAccessToken } from './tokens/issued-access-token';
 export type { TokenResponseBody } from './tokens/issued-access-token';
 export { InvalidAccessToken } from './tokens/invalid-access-token';
+export { ProtectedResourceRequest } from './tokens/protected-resource-request';
 export type { InvalidAccessTokenReason } from './tokens/invalid-access-token';
 export type {
   ActiveTokenIntrospection,

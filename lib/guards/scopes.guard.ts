@@ -5,7 +5,6 @@ import type { HttpRequestLike } from '../http/http-request';
 import { HttpReply, setReplyHeader } from '../http/http-reply';
 import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { AccessToken } from '../tokens/access-token';
-import { extractBearerToken } from '../tokens/bearer-token-extractor';
 import { TokenService } from '../tokens/token.service';
 import { ACCESS_TOKEN_PROPERTY, SCOPES_METADATA } from './scopes.constants';
 
@@ -55,12 +54,14 @@ export class ScopesGuard implements CanActivate {
     }
   }
 
-  /** The bearer token of the request, from the sources the options allow. */
+  /**
+   * The bearer token of the request, from the sources the options allow; throws
+   * `invalid_request` for a malformed request (the rules of `ProtectedResourceRequest`).
+   */
   protected getToken(request: HttpRequestLike): string | undefined {
-    return extractBearerToken(request, {
-      body: this.options.bearerTokenInBody,
-      query: this.options.bearerTokenInQuery,
-    });
+    const resource = this.tokens.protectedResourceRequest(request);
+    if (resource.error) throw resource.error;
+    return resource.accessToken ?? undefined;
   }
 
   /** Verifies the token for any of `scopes`. */

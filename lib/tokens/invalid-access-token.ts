@@ -1,14 +1,16 @@
 import { OAuthError } from '../errors';
 
 /**
- * Why a bearer token was refused. `unknown` covers tokens that never existed and tokens long
- * expired or revoked; `expired` and `revoked` are told apart for a while after it happened.
+ * Why a bearer token was refused. `missing`: the request sent none (RFC 6750 §3.1 then names no
+ * error code). `unknown` covers tokens that never existed and tokens long expired or revoked;
+ * `expired` and `revoked` are told apart for a while after it happened.
  * @publicApi
  */
 export type InvalidAccessTokenReason =
-  'malformed' | 'unknown' | 'expired' | 'revoked' | 'insufficient_scope';
+  'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked' | 'insufficient_scope';
 
 const DESCRIPTIONS: Readonly<Record<InvalidAccessTokenReason, string>> = {
+  missing: 'a bearer token is required (RFC 6750 §3)',
   malformed: 'the access token is malformed',
   unknown: 'the access token is unknown',
   expired: 'the access token expired',

@@ -49,7 +49,6 @@ export class AppModule {
             scopes: sample.scopes.length > 0 ? sample.scopes : undefined,
             authorizationCodeTtl: sample.authorizationCodeTtl,
             accessTokenTtl: sample.accessTokenTtl,
-            userIdExtra: 'user_id',
             implicitGrant: true,
             bearerTokenInQuery: true,
             consentUrl: '/consent',

@@ -37,7 +37,6 @@ async function main(argv: string[]): Promise<number> {
         OAuthistModule.forRoot({
           redis: redis.client,
           prefix: config.prefix,
-          userIdExtra: 'user_id',
           routes: {
             authorize: false,
             token: false,

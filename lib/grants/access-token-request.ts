@@ -1,6 +1,6 @@
 import type { OAuthErrorCode } from '../errors';
 import { AuthorizationRequest } from './authorization-request';
-import { Extras, storedExtras } from './extras';
+import { Extras, userGrant } from './extras';
 import { implicitRedirect } from './implicit-redirect';
 
 /**
@@ -49,17 +49,19 @@ export class AccessTokenRequest extends AuthorizationRequest {
   }
 
   /**
-   * The user allows: issues a token with `extras` (e.g. `{ userId }`) and returns the redirect
-   * that carries it (access_token, token_type, expires_in, scope, state in the fragment).
+   * The user allows: issues a token and returns the redirect that carries it (access_token,
+   * token_type, expires_in, scope, state in the fragment). `extras` must name the user who
+   * grants (`{ userId }`, or the manual's `{ user_id }`); the others are copied onto the token.
    * Throws the request's error if it is not valid.
    */
   async accept(extras?: Extras): Promise<string> {
     const valid = this.valid();
-    const stored = storedExtras(extras);
+    const grant = userGrant(extras, 'accept()');
     const issued = await this.context.minter.issueAccessToken({
       clientId: valid.client.id,
+      userId: grant.userId,
       scopes: valid.scopes,
-      extras: stored,
+      extras: grant.extras,
     });
     return implicitRedirect(valid.redirectUri, issued, valid.state, this.context.options.issuer);
   }

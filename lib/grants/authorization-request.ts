@@ -1,6 +1,7 @@
 import type { OAuthError, OAuthErrorCode } from '../errors';
 import type { OAuthClient } from '../interfaces';
 import { errorRedirectTo, ResponseMode } from '../protocol/redirect-uri';
+import { separateUser } from '../tokens/granting-user';
 import type { AuthorizationRequestCheck, ValidAuthorizationRequest } from './authorization-check';
 import type { AuthorizationContext } from './authorization-context';
 import { Extras, storedExtras } from './extras';
@@ -77,10 +78,12 @@ export abstract class AuthorizationRequest {
 
   /**
    * Saves the request while the user decides and returns it with its id; the consent page
-   * answers it with `accept()` or `decline()`. Extras (e.g. `{ userId }`) go onto the token.
+   * answers it with `accept()` or `decline()`. `userId` (or the manual's `user_id`) names the
+   * user who grants, if known now; the other extras go onto the token.
    */
   async savePending(extras?: Extras): Promise<PendingAuthorization> {
     const valid = this.valid();
+    const { userId, extras: others } = separateUser(extras);
     const data: PendingAuthorizationData = {
       responseType: valid.responseType,
       clientId: valid.client.id,
@@ -90,7 +93,8 @@ export abstract class AuthorizationRequest {
       state: valid.state,
       codeChallenge: valid.codeChallenge,
       codeChallengeMethod: valid.codeChallengeMethod,
-      extras: storedExtras(extras),
+      userId,
+      extras: storedExtras(others),
       createdAt: Date.now(),
     };
     const id = await this.context.pending.save(data);

@@ -6,7 +6,7 @@ import { AttemptLimiter } from '../throttling/attempt-limiter';
 import { usernameSubject } from '../throttling/attempt-subject';
 import type { IssuedAccessToken } from '../tokens/issued-access-token';
 import { AccessTokenGrant, TokenMinter } from '../tokens/token-minter';
-import { storedExtras } from './extras';
+import { userGrant } from './extras';
 import type { GrantType, TokenGrantRequest } from './grant-type';
 
 /**
@@ -57,10 +57,12 @@ export class PasswordGrant implements GrantType<AccessTokenGrant> {
         attempt.fail();
         throw new OAuthError('invalid_grant', 'the username or password is wrong');
       }
+      const grant = userGrant(extras, 'the UserCredentialsVerifier');
       return Object.freeze({
         clientId: request.client?.id ?? null,
+        userId: grant.userId,
         scopes: request.requestedScopes(),
-        extras: storedExtras(extras),
+        extras: grant.extras,
       });
     } finally {
       attempt.end();

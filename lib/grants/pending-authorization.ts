@@ -2,7 +2,7 @@ import { OAuthError, OAuthErrorCode } from '../errors';
 import type { OAuthClient } from '../interfaces';
 import { errorRedirectTo, redirectTo } from '../protocol/redirect-uri';
 import type { AuthorizationContext } from './authorization-context';
-import { Extras, storedExtras } from './extras';
+import { Extras, userGrant } from './extras';
 import { implicitRedirect } from './implicit-redirect';
 import type { PendingAuthorizationData } from './pending-authorizations';
 
@@ -44,21 +44,28 @@ export class PendingAuthorization {
     return this.data.state;
   }
 
-  /** Extra attributes saved with the request. */
+  /** The user who grants, if it was named on saving. */
+  get userId(): string | undefined {
+    return this.data.userId;
+  }
+
+  /** Extra attributes saved with the request (the user is `userId`). */
   get extras(): Readonly<Record<string, string>> {
     return this.data.extras;
   }
 
   /**
    * The user allows: issues the code (or, for the implicit grant, the token) and returns the
-   * redirect to the client. `extras` (e.g. `{ userId }`) join those saved with the request and
-   * are copied onto the token. Throws `invalid_request` when the request expired or was answered.
+   * redirect to the client. The user who grants must be named here (`{ userId }`, or the
+   * manual's `{ user_id }`) unless it was on saving; naming another user than the saved one is
+   * a TypeError. Other `extras` join those saved and are copied onto the token. Throws
+   * `invalid_request` when the request expired or was answered.
    */
   async accept(extras?: Extras): Promise<string> {
     // Checked before the request is taken: a mistake in the extras must not consume it.
-    const added = storedExtras(extras);
+    const grant = userGrant(extras, 'accept()', this.data.userId);
     const data = await this.take();
-    const merged = { ...data.extras, ...added };
+    const merged = { ...data.extras, ...grant.extras };
     const { minter, options } = this.context;
     if (data.responseType === 'token') {
       // Unlike a code, which its client must still redeem, this token goes straight to the
@@ -67,6 +74,7 @@ export class PendingAuthorization {
         throw new OAuthError('invalid_request', 'the client of this request no longer exists');
       const issued = await minter.issueAccessToken({
         clientId: data.clientId,
+        userId: grant.userId,
         scopes: data.scopes,
         extras: merged,
       });
@@ -79,6 +87,7 @@ export class PendingAuthorization {
       scopes: data.scopes,
       codeChallenge: data.codeChallenge,
       codeChallengeMethod: data.codeChallengeMethod,
+      userId: grant.userId,
       extras: merged,
     });
     return redirectTo(

@@ -15,6 +15,9 @@ export interface PendingAuthorizationData {
   readonly state?: string;
   readonly codeChallenge?: string;
   readonly codeChallengeMethod?: string;
+  /** The user who grants, when the application knew it on saving. */
+  readonly userId?: string;
+  /** The other extras. */
   readonly extras: Readonly<Record<string, string>>;
   readonly createdAt: number;
 }

@@ -76,11 +76,6 @@ export interface OAuthistModuleOptions {
   /** Accepts PKCE's `plain` method (RFC 7636 §4.2). Off by default: only `S256` is accepted. */
   allowPlainPkce?: boolean;
   /**
-   * The extra attribute that names the user who granted a code or token (`revokeGrant()`,
-   * `AccessToken.userId`, introspection's `sub`). Default `userId`; the manual used `user_id`.
-   */
-  userIdExtra?: string;
-  /**
    * The issuer identifier (RFC 8414 §2): an https URL (http only for loopback hosts) without
    * query or fragment. It names the endpoints in the metadata and is added as `iss` to
    * authorization responses (RFC 9207). Unset: the metadata takes it from the request's Host.

@@ -129,14 +129,6 @@ function realm(value: unknown): string {
   return value;
 }
 
-function userIdExtra(value: unknown): string {
-  if (value === undefined) return 'userId';
-  if (typeof value !== 'string' || value.length === 0 || value.length > 128) {
-    throw new OAuthistConfigurationError('userIdExtra', 'expected the name of an extra attribute');
-  }
-  return value;
-}
-
 function flag(name: string, value: unknown, fallback = false): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean')
@@ -155,6 +147,12 @@ export function resolveOptions(
     throw new OAuthistConfigurationError(
       'passwordVerifier',
       'no longer an option: give the module a UserCredentialsVerifier through extraProviders',
+    );
+  }
+  if ('userIdExtra' in options) {
+    throw new OAuthistConfigurationError(
+      'userIdExtra',
+      "no longer an option: the user who grants is userId (or the manual's user_id) in the extras",
     );
   }
   const prefix = options.prefix ?? 'oauthist';
@@ -200,7 +198,6 @@ export function resolveOptions(
     accessTokenTtl,
     implicitGrant: flag('implicitGrant', options.implicitGrant),
     allowPlainPkce: flag('allowPlainPkce', options.allowPlainPkce),
-    userIdExtra: userIdExtra(options.userIdExtra),
     issuer: issuer(options.issuer),
     consentUrl: consentUrl(options.consentUrl),
     bearerTokenInBody: flag('bearerTokenInBody', options.bearerTokenInBody, true),

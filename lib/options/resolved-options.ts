@@ -29,8 +29,6 @@ export interface ResolvedOAuthistOptions {
   readonly implicitGrant: boolean;
   /** Whether PKCE's `plain` method is accepted. */
   readonly allowPlainPkce: boolean;
-  /** The extra attribute that names the user. */
-  readonly userIdExtra: string;
   /** The issuer identifier; `null`: taken from the request's Host. */
   readonly issuer: string | null;
   /** Where a good authorization request sends the user. */

@@ -14,7 +14,10 @@ import { isScopeOrEmpty } from '../protocol/scope';
 export interface TokenRecord {
   /** `null` for a token issued by the password grant to an anonymous public client. */
   readonly clientId: string | null;
+  /** The user who granted it; absent for a client acting for itself. */
+  readonly userId?: string;
   readonly scope: string;
+  /** The extras, never the user (the grant's identity holds that). */
   readonly extras: Readonly<Record<string, string>>;
   /** Seconds since the epoch. */
   readonly issuedAt: number;
@@ -71,19 +74,10 @@ function parseIdentity(identity: string): { clientId: string | null; userId?: st
  * extras but the user id (the grant's identity holds that). An authorization code stores it, so
  * that the exchange script writes the token without parsing anything.
  */
-export function tokenBody(
-  scope: string,
-  extras: Readonly<Record<string, string>>,
-  userIdExtra: string,
-): string {
+export function tokenBody(scope: string, extras: Readonly<Record<string, string>>): string {
   if (!isScopeOrEmpty(scope))
     throw new TypeError('oauthist: a scope is visible ASCII but " and \\ (RFC 6749 §3.3)');
-  let others: Record<string, string> | undefined;
-  for (const name of Object.keys(extras)) {
-    if (name === userIdExtra) continue;
-    (others ??= {})[name] = extras[name];
-  }
-  return others === undefined ? scope : scope + SEPARATOR + JSON.stringify(others);
+  return Object.keys(extras).length === 0 ? scope : scope + SEPARATOR + JSON.stringify(extras);
 }
 
 /**
@@ -120,7 +114,6 @@ export type StoredToken = TokenRecord | 'revoked' | null;
 export function decodeToken(
   value: string | null,
   identity: string | null,
-  userIdExtra: string,
   now: number,
 ): StoredToken {
   if (value === null || identity === null) return null;
@@ -145,9 +138,9 @@ export function decodeToken(
     }
   }
   const { clientId, userId } = parseIdentity(identity);
-  if (userId !== undefined) extras = { ...extras, [userIdExtra]: userId };
   return {
     clientId,
+    userId,
     scope,
     extras,
     issuedAt,

@@ -14,13 +14,13 @@ export class AccessToken {
     readonly clientId: string | null,
     /** The granted scope, space-delimited as on the wire (RFC 6749 §3.3). */
     readonly scope: string,
-    /** Extra attributes: those saved with the code, or returned by the password check. */
+    /** Extra attributes: those saved with the code, or returned by the password check, but the user. */
     readonly extras: Readonly<Record<string, string>>,
     /** When it was issued. */
     readonly issuedAt: Date,
     /** When it expires; `null` when it never does. */
     readonly expiresAt: Date | null,
-    /** Whose token this is: the extra named by the `userIdExtra` option, if a user granted it. */
+    /** The user who granted it (`userId`, or the manual's `user_id`); absent for a client's own token. */
     readonly userId?: string,
   ) {
     this.scopes = scope === '' ? [] : scope.split(' ');
@@ -32,14 +32,14 @@ export class AccessToken {
   }
 
   /** @internal */
-  static fromRecord(record: TokenRecord, userIdExtra: string): AccessToken {
+  static fromRecord(record: TokenRecord): AccessToken {
     return new AccessToken(
       record.clientId,
       record.scope,
       record.extras,
       new Date(record.issuedAt * 1000),
       record.expiresAt === null ? null : new Date(record.expiresAt * 1000),
-      record.extras[userIdExtra],
+      record.userId,
     );
   }
 }

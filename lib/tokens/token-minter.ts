@@ -18,6 +18,7 @@ import {
   TokenRecord,
 } from '../redis/token-record';
 import { AccessToken } from './access-token';
+import { separateUser, userIdValue } from './granting-user';
 import { IssuedAccessToken } from './issued-access-token';
 
 const REDEMPTION_FAILURES: Readonly<Record<CodeExchangeFailure, string>> = {
@@ -40,7 +41,12 @@ export interface AccessTokenGrant {
   clientId: string | null;
   /** The scopes granted. */
   scopes: readonly string[];
-  /** Extra attributes to copy onto the token; the `userIdExtra` one names the user who granted it. */
+  /**
+   * The user who granted it; absent for a client acting for itself. The manual's `user_id` (or
+   * `userId`) among `extras` is taken as this too.
+   */
+  userId?: string;
+  /** Extra attributes to copy onto the token. */
   extras?: Readonly<Record<string, string>>;
 }
 
@@ -53,7 +59,9 @@ export interface CodeGrant {
   readonly scopes: readonly string[];
   readonly codeChallenge?: string;
   readonly codeChallengeMethod?: string;
-  /** Extras for the token; the `userIdExtra` one names the user. */
+  /** The user who granted it. */
+  readonly userId: string;
+  /** Extras for the token. */
   readonly extras: Readonly<Record<string, string>>;
 }
 
@@ -88,12 +96,11 @@ export class TokenMinter {
       throw new TypeError('oauthist: a client id is visible ASCII (RFC 6749 appendix A.1)');
     if (!scopes.every((scope) => SCOPE_TOKEN.test(scope)))
       throw new TypeError('oauthist: a scope is visible ASCII but " and \\ (RFC 6749 §3.3)');
-    const extras = grant.extras ?? {};
-    const { userIdExtra } = this.options;
-    const userId = extras[userIdExtra];
+    const { userId, extras } = separateUser(grant.extras, grant.userId);
     const issuedAt = secondsNow();
     const record: TokenRecord = {
       clientId,
+      userId,
       scope: scopes.join(' '),
       extras,
       issuedAt,
@@ -105,16 +112,16 @@ export class TokenMinter {
       grantOfToken,
       grantIdentity(clientId, userId),
       tokenField(token),
-      tokenHead(issuedAt, record.expiresAt) + tokenBody(record.scope, extras, userIdExtra),
+      tokenHead(issuedAt, record.expiresAt) + tokenBody(record.scope, extras),
       record.expiresAt,
     );
-    return new IssuedAccessToken(token, AccessToken.fromRecord(record, userIdExtra));
+    return new IssuedAccessToken(token, AccessToken.fromRecord(record));
   }
 
   /** Issues an authorization code for `grant`; the code string exists only in the result. */
   async issueCode(grant: CodeGrant): Promise<string> {
-    const { userIdExtra } = this.options;
-    const userId = grant.extras[userIdExtra];
+    const { userId, extras } = separateUser(grant.extras, grant.userId);
+    if (userId === undefined) throw new TypeError('oauthist: a code is always granted by a user');
     const grantId = this.grantIds.of(grant.clientId, userId);
     const code = mintGrantBoundSecret(grantId);
     await this.store.saveCode(
@@ -127,7 +134,7 @@ export class TokenMinter {
         codeChallenge: grant.codeChallenge,
         codeChallengeMethod: grant.codeChallengeMethod,
         grantIdentity: grantIdentity(grant.clientId, userId),
-        tokenBody: tokenBody(grant.scopes.join(' '), grant.extras, userIdExtra),
+        tokenBody: tokenBody(grant.scopes.join(' '), extras),
       },
       this.options.authorizationCodeTtl,
     );
@@ -166,12 +173,11 @@ export class TokenMinter {
     const record = decodeToken(
       tokenHead(issuedAt, expiresAt) + result.body,
       result.identity,
-      this.options.userIdExtra,
       issuedAt,
     );
     if (record === null || record === 'revoked')
       throw new Error('oauthist: an authorization code held a malformed token body');
-    return new IssuedAccessToken(token, AccessToken.fromRecord(record, this.options.userIdExtra));
+    return new IssuedAccessToken(token, AccessToken.fromRecord(record));
   }
 
   /**
@@ -184,9 +190,15 @@ export class TokenMinter {
     return this.store.revokeToken(grant, tokenField(token), clientId);
   }
 
-  /** Revokes every token that `userId` granted to `clientId`; how many were live. */
-  revokeGrant(userId: string, clientId: string): Promise<number> {
-    return this.store.revokeGrant(this.grantIds.of(clientId, userId));
+  /**
+   * Revokes every token that `userId` granted to `clientId`; how many were live. A missing user
+   * or client is a TypeError: revoking nothing in silence would leave the user's access alive.
+   */
+  revokeGrant(userId: string | number, clientId: string): Promise<number> {
+    const user = userIdValue(userId, 'revokeGrant(userId, clientId): userId');
+    if (typeof clientId !== 'string' || !isStorableClientId(clientId) || clientId === '')
+      throw new TypeError('oauthist: revokeGrant(userId, clientId): clientId must be a client id');
+    return this.store.revokeGrant(this.grantIds.of(clientId, user));
   }
 
   /** When a token issued now expires, seconds since the epoch; `null`: never. */

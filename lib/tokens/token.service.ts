@@ -59,12 +59,12 @@ export class TokenService {
     if (grant === null) throw new InvalidAccessToken('malformed', scopes);
     const [value, identity] = await this.store.getToken(grant, tokenField(token));
     const now = secondsNow();
-    const record = decodeToken(value, identity, this.options.userIdExtra, now);
+    const record = decodeToken(value, identity, now);
     if (record === null) throw new InvalidAccessToken('unknown', scopes);
     if (record === 'revoked') throw new InvalidAccessToken('revoked', scopes);
     if (record.expiresAt !== null && record.expiresAt <= now)
       throw new InvalidAccessToken('expired', scopes);
-    const accessToken = AccessToken.fromRecord(record, this.options.userIdExtra);
+    const accessToken = AccessToken.fromRecord(record);
     if (!accessToken.hasAnyScope(...scopes))
       throw new InvalidAccessToken('insufficient_scope', scopes);
     return accessToken;
@@ -101,9 +101,10 @@ export class TokenService {
 
   /**
    * Revokes every token that `userId` granted to `clientId`, and nothing else; returns how
-   * many live tokens it revoked.
+   * many live tokens it revoked. A user id that is a number is taken as its string form, as the
+   * extras store it; a missing user or client is a TypeError, never a revocation of nothing.
    */
-  revokeGrant(userId: string, clientId: string): Promise<number> {
+  async revokeGrant(userId: string | number, clientId: string): Promise<number> {
     return this.minter.revokeGrant(userId, clientId);
   }
 

@@ -646,31 +646,35 @@ describe('authorization code exchange (RFC 6749 §4.1.3)', () => {
     it('saveCode extras and accept extras are merged, accept winning; numbers become strings', async () => {
       const request = await grants.codeRequest({ client_id: other.id, scope: 'email' });
       const pending = await request.saveCode({ userId: 7, a: 'saved', shared: 'from-save' });
-      expect(pending.extras).toEqual({ userId: '7', a: 'saved', shared: 'from-save' });
+      expect(pending.userId).toBe('7');
+      expect(pending.extras).toEqual({ a: 'saved', shared: 'from-save' });
       const { code } = queryOf(await pending.accept({ b: 2.5, shared: 'from-accept', ok: true }));
       const issued = await (
         await grants.codeExchangeRequest({ code, client_id: other.id, client_secret: other.secret })
       ).exchangeForToken();
-      const expected = { userId: '7', a: 'saved', b: '2.5', shared: 'from-accept', ok: 'true' };
+      const expected = { a: 'saved', b: '2.5', shared: 'from-accept', ok: 'true' };
       expect(issued.token.extras).toEqual(expected);
       const token = await tokens.verifyAccessToken(issued.accessToken, 'email');
       expect(token.extras).toEqual(expected);
       expect(token.userId).toBe('7');
       expect(token.scopes).toEqual(['email']);
-      // The grant is the user's: revokeGrant finds the token by the (stringified) userId.
-      expect(await tokens.revokeGrant('7', other.id)).toBe(1);
+      // The grant is the user's: revokeGrant finds the token by the userId, as given or stringified.
+      expect(await tokens.revokeGrant(7, other.id)).toBe(1);
     });
 
-    it('a userId given to accept() decides whose grant the token belongs to', async () => {
+    it('accept() naming another user than saveCode() is a TypeError that consumes nothing', async () => {
       const request = await grants.codeRequest({ client_id: other.id });
       const pending = await request.saveCode({ userId: 'alice' });
-      const { code } = queryOf(await pending.accept({ userId: 'bob' }));
+      await expect(pending.accept({ userId: 'bob' })).rejects.toThrow(
+        /one grant names two users \("alice" and "bob"\)/,
+      );
+      const { code } = queryOf(await pending.accept({ user_id: 'alice' }));
       const issued = await (
         await grants.codeExchangeRequest({ code, client_id: other.id, client_secret: other.secret })
       ).exchangeForToken();
-      expect(issued.token.userId).toBe('bob');
-      expect(await tokens.revokeGrant('alice', other.id)).toBe(0);
-      expect(await tokens.revokeGrant('bob', other.id)).toBe(1);
+      expect(issued.token.userId).toBe('alice');
+      expect(await tokens.revokeGrant('bob', other.id)).toBe(0);
+      expect(await tokens.revokeGrant('alice', other.id)).toBe(1);
     });
   });
 });

@@ -57,7 +57,7 @@ describe('authorization code grant (RFC 6749 §4.1)', () => {
 
     const token = await tokens.verifyAccessToken(issued.accessToken, 'profile');
     expect(token.userId).toBe('alice');
-    expect(token.extras).toEqual({ userId: 'alice', plan: 'gold' });
+    expect(token.extras).toEqual({ plan: 'gold' });
     expect(token.clientId).toBe(web.id);
 
     const dump = await dumpKeys(fixture.redis, fixture.prefix);
@@ -126,36 +126,5 @@ describe('authorization code grant (RFC 6749 §4.1)', () => {
     });
     const issued = await right.exchangeForToken();
     expect((await tokens.verifyAccessToken(issued.accessToken)).userId).toBe('carol');
-  });
-
-  it('names the user by the userIdExtra option, as the manual did with user_id', async () => {
-    const custom = await createOAuthistFixture({ userIdExtra: 'user_id' });
-    try {
-      const customGrants = custom.module.get(GrantService);
-      const customTokens = custom.module.get(TokenService);
-      const client = await custom.module.get(ClientService).create({
-        clientType: 'web',
-        redirectUrls: ['https://client.example/cb'],
-      });
-      const pending = await (await customGrants.codeRequest({ client_id: client.id })).saveCode();
-      const { code } = queryOf(await pending.accept({ user_id: 'dora' }));
-      const exchange = await customGrants.codeExchangeRequest({
-        code,
-        client_id: client.id,
-        client_secret: client.secret,
-      });
-      const issued = await exchange.exchangeForToken();
-      expect(issued.token.userId).toBe('dora');
-      expect(await customTokens.introspect(issued.accessToken)).toMatchObject({
-        sub: 'dora',
-        user_id: 'dora',
-      });
-      expect(await customTokens.revokeGrant('dora', client.id)).toBe(1);
-      await expect(customTokens.verifyAccessToken(issued.accessToken)).rejects.toMatchObject({
-        reason: 'revoked',
-      });
-    } finally {
-      await custom.close();
-    }
   });
 });

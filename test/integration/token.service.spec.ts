@@ -80,7 +80,7 @@ describe('TokenService', () => {
       const token = await tokens.verifyAccessToken(issued.accessToken);
       expect(token.clientId).toBe(web.id);
       expect(token.userId).toBe('alice');
-      expect(token.extras).toEqual({ userId: 'alice', plan: 'gold' });
+      expect(token.extras).toEqual({ plan: 'gold' });
       expect(token.expiresAt).toBeNull();
       expect(Math.abs(token.issuedAt.getTime() - Date.now())).toBeLessThan(5000);
     });
@@ -222,7 +222,6 @@ describe('TokenService', () => {
         token_type: 'Bearer',
         iat: Math.floor(issued.token.issuedAt.getTime() / 1000),
         sub: 'alice',
-        userId: 'alice',
         plan: 'gold',
       });
       expect(claims).not.toHaveProperty('exp');
@@ -276,38 +275,6 @@ describe('TokenService', () => {
       expect(claims.active).toBe(true);
       expect(claims).not.toHaveProperty('client_id');
       expect(claims).not.toHaveProperty('sub');
-    });
-  });
-
-  describe("with userIdExtra: user_id, the manual's name", () => {
-    let manualFixture: OAuthistFixture;
-
-    beforeEach(async () => {
-      manualFixture = await createOAuthistFixture({ userIdExtra: 'user_id' });
-    });
-
-    afterEach(() => manualFixture.close());
-
-    it('that extra names the user for userId, sub and revokeGrant', async () => {
-      const manualGrants = manualFixture.module.get(GrantService);
-      const manualTokens = manualFixture.module.get(TokenService);
-      const client = await manualFixture.module.get(ClientService).create({
-        clientType: 'web',
-        redirectUrls: ['https://web.example/cb'],
-      });
-      const code = await obtainCode(manualGrants, client, {}, { user_id: 1234, userId: 'other' });
-      const issued = await (
-        await manualGrants.codeExchangeRequest({
-          code,
-          client_id: client.id,
-          client_secret: client.secret,
-        })
-      ).exchangeForToken();
-      const token = await manualTokens.verifyAccessToken(issued.accessToken);
-      expect(token.userId).toBe('1234');
-      expect(await manualTokens.introspect(issued.accessToken)).toMatchObject({ sub: '1234' });
-      expect(await manualTokens.revokeGrant('other', client.id)).toBe(0);
-      expect(await manualTokens.revokeGrant('1234', client.id)).toBe(1);
     });
   });
 

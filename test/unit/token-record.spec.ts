@@ -8,7 +8,6 @@ import {
   tombstone,
 } from '../../lib/redis/token-record';
 
-const USER_ID = 'user_id';
 const ISSUED = 1_700_000_000;
 const NOW = ISSUED + 100;
 const US = '\x1f';
@@ -19,7 +18,7 @@ function stored(
   issuedAt = ISSUED,
   expiresAt: number | null = ISSUED + 3600,
 ): string {
-  return tokenHead(issuedAt, expiresAt) + tokenBody(scope, extras, USER_ID);
+  return tokenHead(issuedAt, expiresAt) + tokenBody(scope, extras);
 }
 
 describe('the stored token format', () => {
@@ -28,10 +27,8 @@ describe('the stored token format', () => {
     expect(stored('read write', {})).toBe(`s44we8${US}2s0${US}read write`);
   });
 
-  it('appends the extras but the user id as JSON after one more separator', () => {
-    expect(stored('read', { [USER_ID]: 'u1', tenant: 't' })).toBe(
-      `s44we8${US}2s0${US}read${US}{"tenant":"t"}`,
-    );
+  it('appends the extras as JSON after one more separator', () => {
+    expect(stored('read', { tenant: 't' })).toBe(`s44we8${US}2s0${US}read${US}{"tenant":"t"}`);
   });
 
   it('stores a lifetime of 0 for a token that never expires', () => {
@@ -41,10 +38,9 @@ describe('the stored token format', () => {
 
 describe('decodeToken', () => {
   it('reads back scope, client, times and no extras', () => {
-    expect(
-      decodeToken(stored('read write', {}), grantIdentity('c1', undefined), USER_ID, NOW),
-    ).toEqual({
+    expect(decodeToken(stored('read write', {}), grantIdentity('c1', undefined), NOW)).toEqual({
       clientId: 'c1',
+      userId: undefined,
       scope: 'read write',
       extras: {},
       issuedAt: ISSUED,
@@ -52,13 +48,14 @@ describe('decodeToken', () => {
     });
   });
 
-  it('reads back the extras, with the user id taken from the grant identity', () => {
-    const extras = { [USER_ID]: 'alice', tenant: 'acme', role: 'a"b\\c' };
+  it('reads back the extras, with the user taken from the grant identity', () => {
+    const extras = { tenant: 'acme', role: 'a"b\\c' };
     const value = stored('read', extras);
     expect(value).not.toContain('alice');
-    const record = decodeToken(value, grantIdentity('c1', 'alice'), USER_ID, NOW);
+    const record = decodeToken(value, grantIdentity('c1', 'alice'), NOW);
     expect(record).toEqual({
       clientId: 'c1',
+      userId: 'alice',
       scope: 'read',
       extras,
       issuedAt: ISSUED,
@@ -66,38 +63,33 @@ describe('decodeToken', () => {
     });
   });
 
-  it('gives the user id even when no other extra was stored', () => {
-    const record = decodeToken(
-      stored('', { [USER_ID]: 'bob' }),
-      grantIdentity('c1', 'bob'),
-      USER_ID,
-      NOW,
-    );
-    expect(record).toMatchObject({ scope: '', extras: { [USER_ID]: 'bob' } });
+  it('gives the user, apart from the extras, when no extra was stored', () => {
+    const record = decodeToken(stored('', {}), grantIdentity('c1', 'bob'), NOW);
+    expect(record).toEqual(expect.objectContaining({ scope: '', userId: 'bob', extras: {} }));
   });
 
   it('keeps a user id holding the separator whole', () => {
-    const record = decodeToken(stored('', {}), grantIdentity('c1', `odd${US}id`), USER_ID, NOW);
-    expect(record).toMatchObject({ clientId: 'c1', extras: { [USER_ID]: `odd${US}id` } });
+    const record = decodeToken(stored('', {}), grantIdentity('c1', `odd${US}id`), NOW);
+    expect(record).toMatchObject({ clientId: 'c1', userId: `odd${US}id` });
   });
 
   it('gives a null client for an anonymous public client of the password grant', () => {
-    const record = decodeToken(stored('read', {}), grantIdentity(null, 'alice'), USER_ID, NOW);
-    expect(record).toMatchObject({ clientId: null, extras: { [USER_ID]: 'alice' } });
+    const record = decodeToken(stored('read', {}), grantIdentity(null, 'alice'), NOW);
+    expect(record).toMatchObject({ clientId: null, userId: 'alice' });
   });
 
   it('gives a null expiry for a token that never expires', () => {
-    const record = decodeToken(stored('read', {}, ISSUED, null), 'c1', USER_ID, NOW);
+    const record = decodeToken(stored('read', {}, ISSUED, null), 'c1', NOW);
     expect(record).toMatchObject({ issuedAt: ISSUED, expiresAt: null });
   });
 
   it('reads a scope without the time having passed into it', () => {
-    expect(decodeToken(stored('a b c', {}), 'c1', USER_ID, NOW)).toMatchObject({ scope: 'a b c' });
+    expect(decodeToken(stored('a b c', {}), 'c1', NOW)).toMatchObject({ scope: 'a b c' });
   });
 
   it('gives nothing when the token or its grant is missing', () => {
-    expect(decodeToken(null, 'c1', USER_ID, NOW)).toBeNull();
-    expect(decodeToken(stored('read', {}), null, USER_ID, NOW)).toBeNull();
+    expect(decodeToken(null, 'c1', NOW)).toBeNull();
+    expect(decodeToken(stored('read', {}), null, NOW)).toBeNull();
   });
 });
 
@@ -105,15 +97,15 @@ describe('tombstone', () => {
   it('is reported as revoked until its time, then as unknown', () => {
     const value = tombstone(NOW + 60);
     expect(value).toBe('-s44wio');
-    expect(decodeToken(value, 'c1', USER_ID, NOW)).toBe('revoked');
-    expect(decodeToken(value, 'c1', USER_ID, NOW + 59)).toBe('revoked');
-    expect(decodeToken(value, 'c1', USER_ID, NOW + 60)).toBeNull();
-    expect(decodeToken(value, 'c1', USER_ID, NOW + 61)).toBeNull();
+    expect(decodeToken(value, 'c1', NOW)).toBe('revoked');
+    expect(decodeToken(value, 'c1', NOW + 59)).toBe('revoked');
+    expect(decodeToken(value, 'c1', NOW + 60)).toBeNull();
+    expect(decodeToken(value, 'c1', NOW + 61)).toBeNull();
   });
 
   it('is unknown when its time is not base 36', () => {
     for (const value of ['-', '-12.5', '- 12', '-S44WIO', '--1', '-12!']) {
-      expect([value, decodeToken(value, 'c1', USER_ID, 0)]).toEqual([value, null]);
+      expect([value, decodeToken(value, 'c1', 0)]).toEqual([value, null]);
     }
   });
 });
@@ -132,18 +124,15 @@ describe('decodeToken on what is not a stored token', () => {
     ['extras that are not JSON', `s44we8${US}2s0${US}read${US}{"tenant":`],
     ['an empty extras part', `s44we8${US}2s0${US}read${US}`],
   ])('gives null for %s', (_name, value) => {
-    expect(decodeToken(value, 'c1', USER_ID, NOW)).toBeNull();
+    expect(decodeToken(value, 'c1', NOW)).toBeNull();
   });
 
   // x is a base-36 digit, so "12x" is a time; what parseInt would stop at or fold must not be.
   it('reads only lower-case base-36 digits as a time, unlike parseInt', () => {
-    expect(decodeToken(`12x${US}0${US}read`, 'c1', USER_ID, NOW)).toMatchObject({ issuedAt: 1401 });
+    expect(decodeToken(`12x${US}0${US}read`, 'c1', NOW)).toMatchObject({ issuedAt: 1401 });
     for (const time of ['12X', '12.5', '12 ', '+12', '1_2']) {
       expect(Number.isNaN(parseInt(time, 36))).toBe(false);
-      expect([time, decodeToken(`${time}${US}0${US}read`, 'c1', USER_ID, NOW)]).toEqual([
-        time,
-        null,
-      ]);
+      expect([time, decodeToken(`${time}${US}0${US}read`, 'c1', NOW)]).toEqual([time, null]);
     }
   });
 });
@@ -151,16 +140,16 @@ describe('decodeToken on what is not a stored token', () => {
 describe('tokenBody', () => {
   it('refuses a scope that could break the format, with a TypeError (RFC 6749 §3.3)', () => {
     for (const scope of [`read${US}x`, 'a  b', ' read', 'a"b', 'a\\b', 'é']) {
-      expect(() => tokenBody(scope, {}, USER_ID)).toThrow(TypeError);
+      expect(() => tokenBody(scope, {})).toThrow(TypeError);
     }
   });
 
   it('accepts an empty scope', () => {
-    expect(tokenBody('', {}, USER_ID)).toBe('');
+    expect(tokenBody('', {})).toBe('');
   });
 
-  it('leaves the extras out entirely when the user id is the only one', () => {
-    expect(tokenBody('read', { [USER_ID]: 'u' }, USER_ID)).toBe('read');
+  it('leaves the extras out entirely when there are none', () => {
+    expect(tokenBody('read', {})).toBe('read');
   });
 });
 

@@ -1,8 +1,9 @@
 import { DynamicModule, Module, NestModule } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import { ClientAuthenticator } from './clients/client-authenticator';
 import { ClientService } from './clients/client.service';
 import { AuthorizationEndpoint } from './controllers/authorization-endpoint';
+import { OAuthErrorFilter } from './filters/oauth-error.filter';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GrantTypeRegistry } from './grants/grant-type.registry';
@@ -55,6 +56,9 @@ import { TokenService } from './tokens/token.service';
     AuthorizationEndpoint,
     ScopesGuard,
     UnreadableBodyAnswers,
+    // Every route of the application: an OAuthError a handler lets through is answered as the
+    // RFC names it, not as a 500.
+    { provide: APP_FILTER, useClass: OAuthErrorFilter },
   ],
   exports: [ClientService, TokenService, GrantService, ScopesGuard, OAUTHIST_OPTIONS],
 })

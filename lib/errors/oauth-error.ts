@@ -43,7 +43,9 @@ function asciiDescription(text: string): string {
 
 /**
  * The one error type of oauthist: an RFC error code, a human-readable description and the
- * HTTP status it is answered with.
+ * HTTP status it is answered with. Thrown out of any route of the application, it is answered
+ * as RFC 6749 §5.2 JSON with that status, never cached (RFC 6750 §3 with its challenge for a
+ * refused bearer token): the module installs the filter that does it.
  * @publicApi
  */
 export class OAuthError extends Error {

@@ -4,6 +4,7 @@ import { OAuthError, StorageUnavailableError } from '../errors';
 import type { HttpRequestLike } from '../http/http-request';
 import { HttpReply, setReplyHeader } from '../http/http-reply';
 import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
+import { BEARER_TOKEN_REQUIRED, bearerChallenge } from '../protocol/bearer-challenge';
 import type { AccessToken } from '../tokens/access-token';
 import { TokenService } from '../tokens/token.service';
 import { ACCESS_TOKEN_PROPERTY, SCOPES_METADATA } from './scopes.constants';
@@ -71,13 +72,8 @@ export class ScopesGuard implements CanActivate {
 
   /** Sets the `WWW-Authenticate` challenge and throws the refusal. */
   protected refuse(reply: HttpReply, error: OAuthError | null, scopes: string[]): never {
-    const challenge = [`realm="${this.options.realm}"`];
-    if (error) {
-      challenge.push(`error="${error.error}"`, `error_description="${error.description}"`);
-      if (error.error === 'insufficient_scope') challenge.push(`scope="${scopes.join(' ')}"`);
-    }
-    setReplyHeader(reply, 'WWW-Authenticate', `Bearer ${challenge.join(', ')}`);
+    setReplyHeader(reply, 'WWW-Authenticate', bearerChallenge(this.options.realm, error, scopes));
     if (error) throw new HttpException(error.toJSON(), error.status);
-    throw new HttpException({ message: 'a bearer token is required (RFC 6750 section 3)' }, 401);
+    throw new HttpException({ message: BEARER_TOKEN_REQUIRED }, 401);
   }
 }

@@ -18,7 +18,7 @@ export function createControllers(routes: ResolvedRoutes): Type<unknown>[] {
           'TokenController',
           path,
           TokenRequestValidationPipe,
-          (grants, parameters) => grants.tokenRequest(parameters),
+          (grants, parameters) => grants.endpointTokenRequest(parameters),
         ),
     ],
     [

@@ -127,6 +127,17 @@ export class GrantService {
     return TokenRequest.load(this.token, parametersOf(source, {}));
   }
 
+  /**
+   * @internal The token endpoint's request: as `tokenRequest()`, but a password grant must name
+   * its client (RFC 6749 §4.3.2) unless the `passwordGrantWithoutClient` option allows it.
+   */
+  endpointTokenRequest(parameters: RequestParameters): Promise<TokenRequest> {
+    const anyClient =
+      parameters.get('grant_type') !== 'password' || this.token.options.passwordGrantWithoutClient;
+    const flags = anyClient ? {} : { clientRequired: true };
+    return TokenRequest.load(this.token, parameters, undefined, flags);
+  }
+
   /** A token revocation request (RFC 7009 §2.1), checked: a public client may name itself. */
   revocationRequest(source: ParameterSource): Promise<RevocationRequest> {
     return this.lookupRequest(

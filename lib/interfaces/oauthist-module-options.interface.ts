@@ -73,6 +73,14 @@ export interface OAuthistModuleOptions {
    * 2.1 drops it and RFC 9700 §2.1.2 advises the code flow with PKCE instead.
    */
   implicitGrant?: boolean;
+  /**
+   * Lets the token endpoint take a password grant from no client at all, as the manual allowed.
+   * Off by default: RFC 6749 §4.3.2 has the client authenticate (a public client names itself
+   * with `client_id`), and RFC 9700 §2.4 advises against the grant altogether. The manual's
+   * flags (`clientRequired`, `clientSecretRequired`) still decide for a request the application
+   * builds itself with `GrantService.passwordExchangeRequest()`.
+   */
+  passwordGrantWithoutClient?: boolean;
   /** Accepts PKCE's `plain` method (RFC 7636 §4.2). Off by default: only `S256` is accepted. */
   allowPlainPkce?: boolean;
   /**

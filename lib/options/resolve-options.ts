@@ -197,6 +197,10 @@ export function resolveOptions(
     ),
     accessTokenTtl,
     implicitGrant: flag('implicitGrant', options.implicitGrant),
+    passwordGrantWithoutClient: flag(
+      'passwordGrantWithoutClient',
+      options.passwordGrantWithoutClient,
+    ),
     allowPlainPkce: flag('allowPlainPkce', options.allowPlainPkce),
     issuer: issuer(options.issuer),
     consentUrl: consentUrl(options.consentUrl),

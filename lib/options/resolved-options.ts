@@ -27,6 +27,8 @@ export interface ResolvedOAuthistOptions {
   readonly accessTokenTtl: number | null;
   /** Whether the implicit grant is on. */
   readonly implicitGrant: boolean;
+  /** Whether the token endpoint takes a password grant that names no client. */
+  readonly passwordGrantWithoutClient: boolean;
   /** Whether PKCE's `plain` method is accepted. */
   readonly allowPlainPkce: boolean;
   /** The issuer identifier; `null`: taken from the request's Host. */

@@ -6,7 +6,7 @@ import type { RegisteredClient, UserCredentialsVerifier } from '../../lib';
 import { RedisKeys } from '../../lib/redis/redis-keys';
 import { ADAPTERS, Adapter, createHttpApp } from '../fixtures/http-app';
 import { basic, sleep } from '../support/grants';
-import { basicOf } from '../support/http-flows';
+import { basicOf, secretOf } from '../support/http-flows';
 import {
   BASIC_CHALLENGE,
   expectTokenError,
@@ -91,6 +91,7 @@ describe.each(ADAPTERS)('brute-force protection over HTTP (%s)', (adapter) => {
   let apps: TwoApps;
   let keys: RedisKeys;
   let redis: TestRedis;
+  let publicClient: RegisteredClient;
 
   beforeAll(async () => {
     apps = await startTwoApps(adapter, {
@@ -99,6 +100,11 @@ describe.each(ADAPTERS)('brute-force protection over HTTP (%s)', (adapter) => {
     });
     keys = new RedisKeys(apps.prefix);
     redis = connectTestRedis();
+    // RFC 6749 §4.3.2: the token endpoint takes a password grant only from a named client.
+    publicClient = await apps.clients.create({
+      clientType: 'user-agent',
+      redirectUrls: [CALLBACK],
+    });
   });
   afterAll(async () => {
     redis.disconnect();
@@ -119,7 +125,12 @@ describe.each(ADAPTERS)('brute-force protection over HTTP (%s)', (adapter) => {
   }
 
   function signIn(username: string, password: string, i = 0): request.Test {
-    return post('/oauth/token', i).send({ grant_type: 'password', username, password });
+    return post('/oauth/token', i).send({
+      grant_type: 'password',
+      client_id: publicClient.id,
+      username,
+      password,
+    });
   }
 
   function newClient(): Promise<RegisteredClient> {
@@ -241,7 +252,13 @@ describe.each(ADAPTERS)('with bruteForce: false (%s)', (adapter) => {
         server(i)
           .post('/oauth/token')
           .type('form')
-          .send({ grant_type: 'password', username: 'alice', password: 'wrong' }),
+          .send({
+            grant_type: 'password',
+            client_id: client.id,
+            client_secret: secretOf(client),
+            username: 'alice',
+            password: 'wrong',
+          }),
       ),
     );
     expect(wrongPasswords.map((response) => response.status)).toEqual(Array(BURST).fill(400));

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { TokenService } from '../../lib';
 import type { RegisteredClient, UserCredentialsVerifier } from '../../lib';
 import { ADAPTERS } from '../fixtures/http-app';
 import { basic } from '../support/grants';
@@ -9,6 +10,7 @@ import {
   expectBearerRefusal,
   expectTokenError,
   expectTokenSuccess,
+  headerOf,
 } from '../support/rfc-assertions';
 import { withVerifier } from '../support/module-options';
 
@@ -259,6 +261,54 @@ describe.each(ADAPTERS)('token endpoint (%s)', (adapter) => {
         error: 'invalid_grant',
         description: 'the username or password is wrong',
       });
+    });
+
+    it('refuses a password grant that names no client (RFC 6749 §4.3.2, RFC 9700 §2.4)', async () => {
+      const response = await token()
+        .type('form')
+        .send({ grant_type: 'password', username: 'alice', password: 'wonderland' });
+      expect([response.status, response.body]).toEqual([
+        401,
+        {
+          error: 'invalid_client',
+          error_description:
+            'the client must authenticate, or a public client send client_id (RFC 6749 section 3.2.1)',
+        },
+      ]);
+      expect(headerOf(response, 'Cache-Control')).toBe('no-store');
+    });
+
+    it('takes it from a public client that names itself with client_id (RFC 6749 §3.2.1)', async () => {
+      const response = await token().type('form').send({
+        grant_type: 'password',
+        client_id: spa.id,
+        username: 'alice',
+        password: 'wonderland',
+        scope: 'profile',
+      });
+      const issued = expectTokenSuccess(response, { scope: 'profile', expiresIn: TTL });
+      expect((await me(issued.access_token).expect(200)).body).toMatchObject({
+        user_id: 'alice',
+        client_id: spa.id,
+      });
+    });
+
+    it('takes it from no client at all with passwordGrantWithoutClient, as the manual did', async () => {
+      const anonymous = await startE2eApp(adapter, {
+        passwordGrantWithoutClient: true,
+        ...withVerifier(passwordVerifier),
+      });
+      try {
+        const response = await request(anonymous.server)
+          .post('/oauth/token')
+          .type('form')
+          .send({ grant_type: 'password', username: 'alice', password: 'wonderland' });
+        const issued = expectTokenSuccess(response);
+        const token = await anonymous.app.get(TokenService).verifyAccessToken(issued.access_token);
+        expect([token.clientId, token.userId]).toEqual([null, 'alice']);
+      } finally {
+        await anonymous.close();
+      }
     });
 
     it('refuses a missing password with invalid_request (RFC 6749 §4.3.2)', async () => {

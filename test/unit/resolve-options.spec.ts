@@ -21,6 +21,7 @@ describe('resolveOptions', () => {
       authorizationCodeTtl: 3600,
       accessTokenTtl: null,
       implicitGrant: false,
+      passwordGrantWithoutClient: false,
       allowPlainPkce: false,
       pendingAuthorizationTtl: 600,
       issuer: null,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import {
   AttributeValue,
@@ -250,6 +250,63 @@ describe('resource owner password credentials grant (RFC 6749 §4.3)', () => {
       expect(token.userId).toBe('from-di');
       expect(errorOf(await issueFor('di-user', 'wrong')).error).toBe('invalid_grant');
     });
+
+    it("forRootAsync({ imports }): a verifier that needs a service of the application's module", async () => {
+      @Injectable()
+      class UsersService {
+        find(name: string): { id: number; password: string } | undefined {
+          return name === 'erin' ? { id: 77, password: 'river' } : undefined;
+        }
+      }
+      @Module({ providers: [UsersService], exports: [UsersService] })
+      class UsersModule {}
+      @Injectable()
+      class UsersVerifier implements UserCredentialsVerifier {
+        constructor(private readonly users: UsersService) {}
+        verify(username: string, password: string) {
+          const user = this.users.find(username);
+          return user?.password === password ? { userId: user.id } : null;
+        }
+      }
+      module = await Test.createTestingModule({
+        imports: [
+          OAuthistModule.forRootAsync({
+            imports: [UsersModule],
+            useFactory: () => ({ redis: testRedisOption(), prefix }),
+            extraProviders: [{ provide: UserCredentialsVerifier, useClass: UsersVerifier }],
+          }),
+        ],
+      }).compile();
+      await module.init();
+      const issued = await (await issueFor('erin', 'river')).exchangeForToken();
+      expect(issued.token.userId).toBe('77');
+      expect(errorOf(await issueFor('erin', 'sea')).error).toBe('invalid_grant');
+    });
+
+    it('without the import, start-up names the missing dependency', () =>
+      expect(
+        (async () => {
+          @Injectable()
+          class LonelyService {}
+          @Injectable()
+          class NeedyVerifier implements UserCredentialsVerifier {
+            constructor(readonly service: LonelyService) {}
+            verify() {
+              return null;
+            }
+          }
+          await Test.createTestingModule({
+            imports: [
+              OAuthistModule.forRoot({
+                redis: testRedisOption(),
+                prefix,
+                extraProviders: [{ provide: UserCredentialsVerifier, useClass: NeedyVerifier }],
+              }),
+            ],
+            providers: [LonelyService],
+          }).compile();
+        })(),
+      ).rejects.toThrow(/NeedyVerifier.*LonelyService/s));
 
     it('a verifier provider without verify() stops start-up, naming the contract', () =>
       expect(

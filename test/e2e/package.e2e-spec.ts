@@ -100,6 +100,49 @@ describe('the package as published', () => {
     });
   });
 
+  /** Runs tsc over `files` of the scratch project, under strict TypeScript. */
+  function typeCheck(files: string[]): { status: number | null; output: string } {
+    writeFileSync(
+      join(scratch, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'node16',
+          moduleResolution: 'node16',
+          target: 'ES2022',
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files,
+      }),
+    );
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const run = spawnSync(process.execPath, [tsc, '-p', scratch], {
+      cwd: scratch,
+      encoding: 'utf8',
+    });
+    return { status: run.status, output: run.stdout + run.stderr };
+  }
+
+  // A README snippet that starts with its imports is a whole file: pasted into a new app it
+  // must compile as it stands. The others are fragments that say in a comment what they assume.
+  it('type-checks every whole-file snippet of the README in a new strict application', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const snippets = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)]
+      .map((match) => match[1])
+      .filter((code) => code.startsWith('import '));
+    expect(snippets.length).toBeGreaterThanOrEqual(5);
+    const files = snippets.map((code, index) => {
+      const file = `readme-snippet-${index + 1}.ts`;
+      writeFileSync(join(scratch, file), code);
+      return file;
+    });
+    expect(typeCheck(files)).toEqual({ status: 0, output: '' });
+  });
+
   it('type-checks an application that imports it, under strict TypeScript', () => {
     writeFileSync(
       join(scratch, 'app.ts'),
@@ -120,31 +163,6 @@ export class EchoGrant implements GrantType<void> {
 export class AppModule {}
 `,
     );
-    writeFileSync(
-      join(scratch, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          module: 'node16',
-          moduleResolution: 'node16',
-          target: 'ES2022',
-          experimentalDecorators: true,
-          emitDecoratorMetadata: true,
-          skipLibCheck: true,
-          types: [],
-        },
-        files: ['app.ts'],
-      }),
-    );
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const run = spawnSync(process.execPath, [tsc, '-p', scratch], {
-      cwd: scratch,
-      encoding: 'utf8',
-    });
-    expect({ status: run.status, output: run.stdout + run.stderr }).toEqual({
-      status: 0,
-      output: '',
-    });
+    expect(typeCheck(['app.ts'])).toEqual({ status: 0, output: '' });
   });
 });

@@ -11,13 +11,18 @@ function refuseMetadata(problem: string): never {
   throw new OAuthError('invalid_client_metadata', problem);
 }
 
-/** Checks an attribute name: non-empty, well-formed Unicode, at most 128 characters. */
+/**
+ * Checks an attribute name: non-empty, well-formed Unicode, at most 128 characters, and not
+ * `__proto__`, which a plain object cannot hold as its own key: assigned, it would be dropped
+ * (or change the object's prototype) instead of being stored.
+ */
 export function attributeName(name: string, refuse: AttributeRefusal = refuseMetadata): string {
   if (name.length === 0 || name.length > MAX_NAME || !name.isWellFormed()) {
     refuse(
       `attribute name ${JSON.stringify(name.slice(0, 64))} must be 1 to ${MAX_NAME} characters of well-formed Unicode`,
     );
   }
+  if (name === '__proto__') refuse("attribute name '__proto__' is reserved");
   return name;
 }
 

@@ -6,14 +6,30 @@ export class UsageError extends Error {}
 
 type ClientJson = Record<string, string | string[] | null>;
 
+/**
+ * The client's own fields in the CLI's output. Attributes are printed beside them, so an
+ * attribute of one of these names would pass for the field (a spoofed id next to a secret
+ * shown once): `--attr` refuses them, and one set through the library is never printed.
+ */
+const CLIENT_FIELDS: ReadonlySet<string> = new Set([
+  'client_id',
+  'client_secret',
+  'client_type',
+  'redirect_urls',
+  'scopes',
+]);
+
 function clientJson(client: OAuthClient | RegisteredClient): ClientJson {
-  const json: ClientJson = {
+  const json: ClientJson = {};
+  for (const [name, value] of Object.entries(client.attributes)) {
+    if (!CLIENT_FIELDS.has(name)) json[name] = value;
+  }
+  Object.assign(json, {
     client_id: client.id,
     client_type: client.clientType,
     redirect_urls: [...client.redirectUrls],
     name: client.attributes.name ?? null,
-    ...client.attributes,
-  };
+  });
   if ('secret' in client && client.secret !== undefined) json.client_secret = client.secret;
   return json;
 }
@@ -26,7 +42,17 @@ function attribute(value: string, previous: Record<string, string> = {}): Record
   const equals = value.indexOf('=');
   if (equals <= 0)
     throw new InvalidArgumentError(`expected KEY=VALUE, got ${JSON.stringify(value)}`);
-  return { ...previous, [value.slice(0, equals)]: value.slice(equals + 1) };
+  const name = value.slice(0, equals);
+  if (CLIENT_FIELDS.has(name)) {
+    throw new InvalidArgumentError(`${name} is a field of every client, not an attribute`);
+  }
+  // Defined, not assigned: `__proto__` must reach the library, which refuses it by name.
+  return Object.defineProperty({ ...previous }, name, {
+    value: value.slice(equals + 1),
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /**

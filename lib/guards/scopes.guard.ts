@@ -43,6 +43,9 @@ export class ScopesGuard implements CanActivate {
       const token = this.getToken(request);
       if (token === undefined) return this.refuse(reply, null, scopes);
       request[ACCESS_TOKEN_PROPERTY] = await this.verify(token, scopes);
+      // RFC 6750 §2.3: the URL that carried the token may sit in a shared cache's key, so the
+      // answer must not be stored there. The route can still say more (no-store).
+      if (this.cameInQuery(request)) setReplyHeader(reply, 'Cache-Control', 'private');
       return true;
     } catch (error) {
       if (error instanceof StorageUnavailableError) {
@@ -63,6 +66,17 @@ export class ScopesGuard implements CanActivate {
     const resource = this.tokens.protectedResourceRequest(request);
     if (resource.error) throw resource.error;
     return resource.accessToken ?? undefined;
+  }
+
+  /** Whether the token came as the `access_token` query parameter (one method only, §2). */
+  private cameInQuery(request: HttpRequestLike): boolean {
+    if (!this.options.bearerTokenInQuery) return false;
+    const query = request.query;
+    return (
+      query !== null &&
+      typeof query === 'object' &&
+      typeof (query as Record<string, unknown>).access_token === 'string'
+    );
   }
 
   /** Verifies the token for any of `scopes`. */

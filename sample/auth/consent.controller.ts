@@ -59,6 +59,8 @@ export class ConsentController {
         body.decision === 'allow'
           ? await pending.accept({ user_id: session.user })
           : await pending.decline();
+      // The location carries the code (or the refusal) to the client: no cache may keep it.
+      res.setHeader('Cache-Control', 'no-store');
       res.redirect(303, location);
     } catch (error) {
       // Answered in another tab a moment ago.

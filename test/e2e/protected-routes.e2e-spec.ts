@@ -237,6 +237,19 @@ describe.each(ADAPTERS)('protected routes (%s)', (adapter) => {
       expect(response.body).toEqual({ client_id: client.id, scope: 'profile' });
     });
 
+    it('answers a token from the query with Cache-Control: private (RFC 6750 §2.3)', async () => {
+      const fromQuery = await request(e2e.server)
+        .get('/api/me')
+        .query({ access_token: profileToken })
+        .expect(200);
+      expect(fromQuery.headers['cache-control']).toBe('private');
+      const fromHeader = await request(e2e.server)
+        .get('/api/me')
+        .set('Authorization', `Bearer ${profileToken}`)
+        .expect(200);
+      expect(fromHeader.headers['cache-control']).toBeUndefined();
+    });
+
     it('refuses a token in the header and the query with invalid_request (RFC 6750 §2)', async () => {
       const response = await request(e2e.server)
         .get('/api/me')

@@ -86,6 +86,40 @@ describe(`sample app (${testTopology() === 'cluster' ? 'REDIS_CLUSTER_NODES' : '
     expect(signedIn).toHaveLength(1);
     expect(signedIn).not.toEqual(anonymous);
   });
+
+  it.each(['allow', 'deny'])(
+    'answers the consent form (%s) with a 303 that no cache may keep, as it carries the code',
+    async (decision) => {
+      const client = await app.get(ClientService).create({
+        clientType: 'web',
+        redirectUrls: ['https://client.example/cb'],
+      });
+      const agent = request.agent(app.getHttpServer());
+      const form = await agent.get('/login').expect(200);
+      const loginCsrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
+      await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: loginCsrf, username: 'carol', password: 'secret', return_to: '/' })
+        .expect(303);
+      const authorize = await agent
+        .get('/oauth/authorize')
+        .query({ response_type: 'code', client_id: client.id, scope: 'profile', state: 's' })
+        .expect(302);
+      const consent = await agent.get(authorize.headers.location).expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(consent.text)?.[1];
+      const requestId = /name="request_id" value="([^"]+)"/.exec(consent.text)?.[1];
+      const answer = await agent
+        .post('/consent')
+        .type('form')
+        .send({ _csrf: csrf, request_id: requestId, decision })
+        .expect(303);
+      const location = new URL(answer.headers.location);
+      expect(location.searchParams.has(decision === 'allow' ? 'code' : 'error')).toBe(true);
+      // RFC 6749 §10.5, RFC 9700 §4.2.4: the code must not linger in a cache on the way.
+      expect(answer.headers['cache-control']).toBe('no-store');
+    },
+  );
 });
 
 describe('sample configuration', () => {

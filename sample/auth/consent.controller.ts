@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { GrantService, OAuthError } from '../../lib';
 import { sendConsentPage, sendGonePage } from '../pages/consent-page';
 import { sendPage } from '../pages/html-page';
 import { SessionService } from '../session/session.service';
+import { FormBodyGuard } from './form-body.guard';
 
 /**
  * The consent page oauthist's authorization endpoint sends users to (the `consentUrl` option):
@@ -34,6 +35,7 @@ export class ConsentController {
   }
 
   @Post()
+  @UseGuards(FormBodyGuard)
   async answer(
     @Req() req: Request,
     @Res() res: Response,

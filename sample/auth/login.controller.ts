@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { sendLoginPage } from '../pages/login-page';
 import { sendPage } from '../pages/html-page';
 import { SessionService } from '../session/session.service';
 import { safeReturnPath } from './safe-return-path';
 import { SampleUsers } from './sample-users';
+import { FormBodyGuard } from './form-body.guard';
 
 /** The sample's sign-in page: the application, not oauthist, owns its users. */
 @Controller()
@@ -25,6 +26,7 @@ export class LoginController {
   }
 
   @Post('login')
+  @UseGuards(FormBodyGuard)
   async signIn(
     @Req() req: Request,
     @Res() res: Response,
@@ -56,6 +58,7 @@ export class LoginController {
   }
 
   @Post('logout')
+  @UseGuards(FormBodyGuard)
   async signOut(
     @Req() req: Request,
     @Res() res: Response,

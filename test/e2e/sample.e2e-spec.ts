@@ -122,6 +122,67 @@ describe(`sample app (${testTopology() === 'cluster' ? 'REDIS_CLUSTER_NODES' : '
   );
 });
 
+describe('sample forms with a body that is not a form', () => {
+  let app: INestApplication;
+  let sampleRedis: SampleRedis;
+  let redis: TestRedis;
+  let written: string[];
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+  const prefix = testPrefix();
+
+  beforeAll(async () => {
+    redis = connectTestRedis();
+    const config = readSampleConfig({ ...sampleRedisEnv(), OAUTHIST_PREFIX: prefix, PORT: '0' });
+    sampleRedis = await connectSampleRedis(config);
+    // The logger the sample runs with (errors and warnings), so that a stack would show.
+    app = await createSampleApp(config, sampleRedis.client);
+    await app.listen(0, '127.0.0.1');
+  });
+
+  beforeEach(() => {
+    written = [];
+    const capture = (chunk: string | Uint8Array): boolean => {
+      written.push(chunk.toString());
+      return true;
+    };
+    process.stdout.write = capture as typeof process.stdout.write;
+    process.stderr.write = capture as typeof process.stderr.write;
+  });
+
+  afterEach(() => {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await sampleRedis.close();
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+  });
+
+  const bodies: [string, string | undefined, string | undefined, number][] = [
+    ['JSON', 'application/json', '{"username":"carol"}', 415],
+    ['a JSON array', 'application/json', '[1,2]', 415],
+    ['malformed JSON', 'application/json', '{"username":', 400],
+    ['plain text', 'text/plain', 'username=carol', 415],
+    ['no body and no type', undefined, undefined, 415],
+  ];
+
+  describe.each(['/login', '/consent', '/logout'])('POST %s', (path) => {
+    it.each(bodies)(
+      'with %s (Content-Type %s): a 4xx, nothing in the log',
+      async (_, type, body, status) => {
+        let call = request(app.getHttpServer()).post(path);
+        if (type !== undefined) call = call.set('Content-Type', type);
+        const response = await (body === undefined ? call : call.send(body));
+        expect(response.status).toBe(status);
+        expect(written.join('')).toBe('');
+      },
+    );
+  });
+});
+
 describe('sample configuration', () => {
   it('has the defaults of the contract', () => {
     const config = readSampleConfig({});

@@ -84,10 +84,11 @@ if (!asRoot) {
   const sudo = locate('sudo');
   if (!sudo) fail('cannot install: not root, and sudo is not on PATH');
   // -n: a password prompt would hang a test run; sudo resets the environment, hence env.
-  if (spawnSync(sudo, ['-n', 'true'], { stdio: 'ignore' }).status !== 0) {
-    fail('cannot install: not root, and sudo -n was refused');
-  }
   prefix = [sudo, '-n', 'env', 'DEBIAN_FRONTEND=noninteractive'];
+  // Asked first with a harmless call of the very command the install makes, so that a sudo
+  // allowing other commands only is found out before anything runs.
+  const asked = spawnSync(sudo, [...prefix.slice(1), aptGet, '--version'], { stdio: 'ignore' });
+  if (asked.status !== 0) fail('cannot install: not root, and sudo -n was refused');
 }
 
 function aptGetRun(args) {

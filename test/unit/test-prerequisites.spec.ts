@@ -101,8 +101,7 @@ if (!${grants} || args[0] !== '-n') process.exit(1);
 process.exit(spawnSync(args[1], args.slice(2), { stdio: 'inherit' }).status ?? 1);`,
   );
   // What the script asks sudo to run, found on the test's PATH only.
-  for (const command of ['true', 'env'])
-    symlinkSync(onTestPath(command), join(machine.bin, command));
+  symlinkSync(onTestPath('env'), join(machine.bin, 'env'));
 }
 
 function calls(): Call[] {
@@ -169,7 +168,8 @@ describe('scripts/test-prerequisites.mjs', () => {
         'run  sudo apt-get install chromium\n',
     );
     expect(run.ms).toBeLessThan(QUICK_MS);
-    expect(calls()).toEqual([{ program: 'sudo', args: ['-n', 'true'] }]);
+    const asked = ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', machine.installer, '--version'];
+    expect(calls()).toEqual([{ program: 'sudo', args: asked }]);
   });
 
   it('as root, installs what is missing non-interactively after an update, then passes', () => {
@@ -196,7 +196,8 @@ describe('scripts/test-prerequisites.mjs', () => {
     const asRoot = ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', aptGet];
     const packages = ['redis-server', 'redis-tools', 'chromium'];
     expect(calls()).toEqual([
-      { program: 'sudo', args: ['-n', 'true'] },
+      { program: 'sudo', args: [...asRoot, '--version'] },
+      { program: 'apt-get', args: ['--version'], frontend: 'noninteractive' },
       { program: 'sudo', args: [...asRoot, 'update'] },
       { program: 'apt-get', args: ['update'], frontend: 'noninteractive' },
       { program: 'sudo', args: [...asRoot, 'install', '-y', ...packages] },

@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { aptGetInstall } from '../support/prerequisites';
 
 const SCRIPT = resolve(__dirname, '../../scripts/test-prerequisites.mjs');
 /** "Within seconds": a run that waits on anything (a prompt, a network) would take far longer. */
@@ -110,11 +111,13 @@ function calls(): Call[] {
   return lines.map((line) => JSON.parse(line) as Call);
 }
 
-function runScript(uid: number | string, ...args: string[]) {
+/** Runs the script as user `uid`, or as whoever runs the test if it is null. */
+function runScript(uid: number | string | null, ...args: string[]) {
   const started = Date.now();
+  const as = uid === null ? [] : ['--uid', String(uid)];
   const result = spawnSync(
     process.execPath,
-    [SCRIPT, '--chromium', machine.chromium, '--uid', String(uid), ...args],
+    [SCRIPT, '--chromium', machine.chromium, ...as, ...args],
     { env: { PATH: machine.bin }, encoding: 'utf8', timeout: 30_000 },
   );
   return { ...result, ms: Date.now() - started };
@@ -142,6 +145,13 @@ describe('scripts/test-prerequisites.mjs', () => {
         'run  apt-get install chromium\n',
     );
     expect(run.ms).toBeLessThan(QUICK_MS);
+  });
+
+  it('names the command the Jest setups name too, for whoever runs the tests', () => {
+    provide(REDIS_SERVER(), REDIS_CLI());
+    const run = runScript(null);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`: run  ${aptGetInstall('chromium')}\n`);
   });
 
   it('installs nothing as another user without sudo, and says to run it with sudo', () => {

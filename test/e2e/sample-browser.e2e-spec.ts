@@ -8,11 +8,13 @@ import { ClientService, OAuthClient } from '../../lib';
 import { createSampleApp } from '../../sample/sample-app';
 import { readSampleConfig, SampleConfig } from '../../sample/sample-config';
 import { pkcePair } from '../support/pkce';
+import { aptGetInstall } from '../support/prerequisites';
 import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from '../support/test-redis';
 import type { TestRedis } from '../support/test-redis';
 
-// Debian's Chromium, which CI installs with apt-get (.ci/run): a browser that is missing must
-// fail the run, or the real sign-in and consent pages would silently go untested.
+// Debian's Chromium, which npm test installs with apt-get (scripts/test-prerequisites.mjs): a
+// browser that is missing must fail the run, or the real sign-in and consent pages would
+// silently go untested.
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   // Root on a closed network: no sandbox (it needs an unprivileged user) and nothing fetched
@@ -62,7 +64,7 @@ describe('sample sign-in and consent pages in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(
-        `${CHROMIUM} is missing: the browser end-to-end test needs Debian's Chromium (apt-get install chromium)`,
+        `oauthist tests need Debian's chromium (${CHROMIUM}) for the browser test: run  ${aptGetInstall('chromium')}`,
       );
     }
     redis = connectTestRedis();

@@ -5,6 +5,7 @@ import {
   startRedisCluster,
   ThrowawayCluster,
 } from './redis-cluster';
+import { aptGetInstall } from './prerequisites';
 import { redisServerMissing } from './redis-server';
 
 declare global {
@@ -26,8 +27,8 @@ export default async function globalSetupCluster(): Promise<void> {
   }
   if (redisServerMissing() || (await redisCliMissing())) {
     process.stderr.write(
-      '\nthe cluster run of the oauthist tests needs redis-server and redis-cli on PATH ' +
-        '(Debian: apt-get install redis-server) or REDIS_CLUSTER_NODES=host:port,... set.\n',
+      '\noauthist tests need redis-server and redis-cli on PATH for the cluster run, or ' +
+        `REDIS_CLUSTER_NODES=host:port,... set: run  ${aptGetInstall('redis-server', 'redis-tools')}\n`,
     );
     process.exit(1);
   }

@@ -1,3 +1,4 @@
+import { aptGetInstall } from './prerequisites';
 import { redisServerMissing, startRedisServer, ThrowawayRedis } from './redis-server';
 
 declare global {
@@ -15,7 +16,7 @@ export default async function globalSetup(): Promise<void> {
   }
   if (redisServerMissing()) {
     process.stderr.write(
-      '\noauthist tests need redis-server on PATH (Debian: apt-get install redis-server) or REDIS_URL set.\n',
+      `\noauthist tests need redis-server on PATH or REDIS_URL set: run  ${aptGetInstall('redis-server')}\n`,
     );
     process.exit(1);
   }

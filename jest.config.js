@@ -24,8 +24,13 @@ module.exports = {
       ...shared,
       displayName: 'standalone',
       roots: ['<rootDir>/test'],
-      // The unit project runs these, without a Redis.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'],
+      // The unit project runs these, without a Redis; the cluster project runs the cluster's
+      // outage, which needs no cluster of its own.
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/test/unit/',
+        '/cluster-unreachable\\.e2e-spec\\.ts$',
+      ],
       setupFiles: ['<rootDir>/test/support/setup-standalone.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -23,6 +23,7 @@ export type {
 export { OAUTHIST_OPTIONS } from './options/resolved-options';
 export type { ResolvedOAuthistOptions } from './options/resolved-options';
 export type { BruteForceLimits } from './options/brute-force-limits';
+export { BoundedCluster } from './redis/bounded-cluster';
 
 // Clients
 export { ClientService } from './clients/client.service';

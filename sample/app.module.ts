@@ -39,11 +39,9 @@ export class AppModule {
         OAuthistModule.forRootAsync({
           inject: [SAMPLE_CONFIG, SAMPLE_REDIS],
           useFactory: (sample: SampleConfig, client: Redis | Cluster) => ({
-            // On a cluster, oauthist opens its own connection from the node list: one whose
-            // commands time out even while no node has the slot, which a plain Cluster does not.
-            redis: sample.redisClusterNodes
-              ? { clusterNodes: [...sample.redisClusterNodes] }
-              : client,
+            // One connection for the sample and oauthist; on a cluster a BoundedCluster, whose
+            // commands time out even while no node has the slot.
+            redis: client,
             prefix: sample.prefix,
             issuer: sample.issuer,
             scopes: sample.scopes.length > 0 ? sample.scopes : undefined,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
+import { BoundedCluster } from '../lib';
 import { startEmbeddedRedis } from './embedded-redis';
 import type { SampleConfig } from './sample-config';
 
@@ -11,8 +12,9 @@ export interface SampleRedis {
 
 /**
  * REDIS_CLUSTER_NODES, else REDIS_URL, else the embedded redis-server under .oauthist-data/.
- * Commands fail after a bounded time instead of queueing forever when Redis is unreachable,
- * and a Redis that does not answer at start is one clear error.
+ * Commands fail after a bounded time instead of queueing forever when Redis is unreachable
+ * (a `BoundedCluster` for a cluster: a plain one queues while no node answers), and a Redis
+ * that does not answer at start is one clear error.
  */
 export async function connectSampleRedis(
   config: SampleConfig,
@@ -20,8 +22,10 @@ export async function connectSampleRedis(
 ): Promise<SampleRedis> {
   const bounded = { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 };
   if (config.redisClusterNodes) {
-    const client = new Cluster([...config.redisClusterNodes], { redisOptions: bounded });
-    return reachable(client, 'REDIS_CLUSTER_NODES', async () => undefined);
+    const nodes = config.redisClusterNodes;
+    const client = new BoundedCluster([...nodes], { redisOptions: bounded });
+    const named = nodes.map(({ host, port }) => `${host}:${port}`).join(', ');
+    return reachable(client, `REDIS_CLUSTER_NODES ${named}`, async () => undefined);
   }
   if (config.redisUrl) {
     const url = config.redisUrl;

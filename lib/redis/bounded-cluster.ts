@@ -15,7 +15,9 @@ const timed = new WeakSet<Command>();
 
 /**
  * A Cluster whose commands fail within `redisOptions.commandTimeout` however the cluster is
- * doing, as a single connection's do.
+ * doing, as a single connection's do. oauthist opens one for `{ clusterNodes }`; an
+ * application that shares its own Cluster with oauthist creates it the same way:
+ * `new BoundedCluster(nodes, { redisOptions: { commandTimeout: 2000 } })`.
  *
  * ioredis arms the command timeout only when a node's connection takes the command. While the
  * Cluster knows no node to send it to (every node down, or none reached yet since start-up)
@@ -39,6 +41,7 @@ const timed = new WeakSet<Command>();
  * delayUntilReady, and left as is. Unchanged in ioredis 6.0.0.
  */
 export class BoundedCluster extends Cluster {
+  /** Sends a command as ioredis does, failing it after the command timeout wherever it waits. */
   override sendCommand(command: Command, stream?: unknown, ...rest: unknown[]): unknown {
     if (expired.has(command)) return command.promise;
     const timeout = this.timeoutMs();
@@ -64,6 +67,7 @@ export class BoundedCluster extends Cluster {
     );
   }
 
+  /** Waits for the first slot map as ioredis does, for no longer than the command timeout. */
   override delayUntilReady(callback: Callback): void {
     const timeout = this.timeoutMs();
     if (timeout === undefined) {

@@ -68,4 +68,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Stopped by a signal, the CLI exits rather than dies, so that exit handlers stop an embedded
+// redis-server it started (128 + the signal's number, as a shell reports it).
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+process.once('SIGHUP', () => process.exit(129));
+
 void main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -202,8 +202,9 @@ export async function startEmbeddedRedis(
   const socketPath = socketPathFor(dataDir);
   const owner = new OwnerFile(join(dataDir, 'redis.owner'));
   if (await answers(socketPath)) {
+    // Its owner may be this very process (another part of it started the server).
     const current = owner.read();
-    if (current !== undefined && current.pid !== process.pid && isRunning(current)) {
+    if (current !== undefined && isRunning(current)) {
       return { socketPath, stop: async () => undefined };
     }
     return adopt(socketPath, owner);

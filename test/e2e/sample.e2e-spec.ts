@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -279,6 +279,67 @@ describe('embedded redis-server', () => {
     await sharer.stop();
     expect(await withClient(owner.socketPath, (client) => client.ping())).toBe('PONG');
     await owner.stop();
+  });
+
+  /** Whether a server answers on the socket, asked once, without retrying. */
+  async function answers(socketPath: string): Promise<boolean> {
+    const client = new Redis({
+      path: socketPath,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return (await client.ping()) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /** The start time /proc gives `pid`, as the owner file records it. */
+  function startTimeOf(pid: number): string {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  }
+
+  it.each([
+    ['has ended', { pid: 2 ** 22 + 1, startTime: '1' }],
+    // A pid that a later process reuses: alive, but not the process that wrote the file.
+    ['left a pid that another process now has', { pid: 1, startTime: 'not-its-start-time' }],
+    ['is unknown (no owner file)', undefined],
+  ])(
+    'adopts a running server whose owner %s, and stops it when done, data kept',
+    async (_case, ownerFile) => {
+      const data = join(dir, 'data');
+      const first = await startEmbeddedRedis(data);
+      await withClient(first.socketPath, (client) => client.set('oauthist:probe', 'kept'));
+      if (ownerFile) writeFileSync(join(data, 'redis.owner'), JSON.stringify(ownerFile));
+      else rmSync(join(data, 'redis.owner'));
+
+      const adopter = await startEmbeddedRedis(data);
+      await adopter.stop();
+      expect(await answers(first.socketPath)).toBe(false);
+      const again = await startEmbeddedRedis(data);
+      expect(await withClient(again.socketPath, (client) => client.get('oauthist:probe'))).toBe(
+        'kept',
+      );
+      await again.stop();
+      await first.stop();
+    },
+  );
+
+  it('shares a running server whose owner is another living process, and leaves it running', async () => {
+    const data = join(dir, 'data');
+    const first = await startEmbeddedRedis(data);
+    writeFileSync(join(data, 'redis.owner'), JSON.stringify({ pid: 1, startTime: startTimeOf(1) }));
+    const sharer = await startEmbeddedRedis(data);
+    await sharer.stop();
+    expect(await withClient(first.socketPath, (client) => client.ping())).toBe('PONG');
+    await first.stop();
   });
 
   it('says in one line how to get redis-server when it is not on PATH', async () => {

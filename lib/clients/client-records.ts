@@ -16,6 +16,7 @@ export function toClient(record: ClientRecord): OAuthClient {
     isConfidential: isConfidentialType(record.clientType),
     redirectUrls: Object.freeze([...record.redirectUrls]),
     attributes: Object.freeze({ ...record.attributes }),
+    scopes: record.scopes === null ? null : Object.freeze([...record.scopes]),
     createdAt: new Date(record.createdAt),
   });
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomToken } from '../crypto/random-token';
 import { sha256 } from '../crypto/sha256';
 import { OAuthError } from '../errors';
@@ -17,6 +17,8 @@ import { GrantIds } from '../crypto/grant-ids';
 import { attributeName, attributeValue, attributeValues } from './client-attributes';
 import { CLIENT_TYPES, isConfidentialType } from './client-type';
 import { clientWithSecret, toClient } from './client-records';
+import { clientScopes } from './client-scopes';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { validateRedirectUrl } from './redirect-url';
 
 const CLIENT_ID_BYTES = 16;
@@ -55,6 +57,7 @@ export class ClientService {
     private readonly store: ClientStore,
     private readonly grants: GrantStore,
     private readonly grantIds: GrantIds,
+    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
   ) {}
 
   /**
@@ -70,6 +73,7 @@ export class ClientService {
     }
     const urls = redirectUrls(input.redirectUrls, input.clientType);
     const attributes = attributeValues(input.attributes);
+    const scopes = clientScopes(input.scopes, this.options.scopes) ?? null;
     const secret = isConfidentialType(input.clientType) ? randomToken() : undefined;
     const record: ClientRecord = {
       id: newClientId(),
@@ -78,6 +82,7 @@ export class ClientService {
       attributes,
       createdAt: Date.now(),
       secretHash: secret === undefined ? null : sha256(secret),
+      scopes,
     };
     if (!(await this.store.create(record))) {
       throw new OAuthError('server_error', 'a freshly generated client id already exists');
@@ -125,11 +130,12 @@ export class ClientService {
     return this.store.count();
   }
 
-  /** Changes a client's redirect URLs or attributes; `null` if there is no such client. */
+  /** Changes a client's redirect URLs, scopes or attributes; `null` if there is no such client. */
   async update(clientId: string, change: UpdateClientInput): Promise<OAuthClient | null> {
     const record = await this.loadRecord(clientId);
     if (!record) return null;
     const urls = change.redirectUrls && redirectUrls(change.redirectUrls, record.clientType);
+    const scopes = change.scopes === null ? null : clientScopes(change.scopes, this.options.scopes);
     const setAttributes: Record<string, string> = {};
     const unsetAttributes: string[] = [];
     for (const [name, value] of Object.entries(change.attributes ?? {})) {
@@ -138,6 +144,7 @@ export class ClientService {
     }
     const saved = await this.store.update(clientId, {
       redirectUrls: urls,
+      scopes,
       setAttributes,
       unsetAttributes,
     });

@@ -4,6 +4,7 @@ import type { OAuthClient } from '../interfaces';
 import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { RequestParameters } from '../protocol/request-parameters';
 import { parseScope } from '../protocol/scope';
+import { refuseScopesBeyondClient } from '../clients/client-scopes';
 
 const MAX_STATE = 1024;
 const MAX_SCOPE = 2048;
@@ -188,6 +189,7 @@ function checkGrantRequest(
     throw new OAuthError('invalid_scope', `scope is longer than ${MAX_SCOPE} characters`);
   }
   const scopes = Object.freeze(parseScope(scope, options.scopes));
+  refuseScopesBeyondClient(scopes, client);
   const pkce =
     responseType === 'code'
       ? checkPkce(parameters, client, options.allowPlainPkce)

@@ -9,6 +9,7 @@ import type { OAuthClient } from '../interfaces';
 import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { RequestParameters } from '../protocol/request-parameters';
 import { parseScope } from '../protocol/scope';
+import { refuseScopesBeyondClient } from '../clients/client-scopes';
 import type { OAuthResponse } from '../responses/oauth-response';
 import type { IssuedAccessToken } from '../tokens/issued-access-token';
 import type { GrantType, TokenGrantRequest } from './grant-type';
@@ -132,6 +133,7 @@ export class TokenRequest extends ClientRequest {
         grant.readsScope === false
           ? []
           : Object.freeze(parseScope(parameters.get('scope'), context.options.scopes));
+      refuseScopesBeyondClient(scopes, client);
       const request = new CheckedTokenGrantRequest(name, parameters, client, who.method, scopes);
       const checked: unknown = grant.check ? await grant.check(request) : undefined;
       return new TokenRequest(who, Object.freeze({ grant, request, checked }));

@@ -20,6 +20,11 @@ export interface OAuthClient {
   readonly redirectUrls: readonly string[];
   /** Extra attributes, all stored as strings and searchable like tags with `ClientService.find()`. */
   readonly attributes: Readonly<Record<string, string>>;
+  /**
+   * The scopes this client may ask for, on every grant; `null`: any scope the server issues.
+   * A request for more is refused with `invalid_scope` (RFC 6749 §3.3, §10.3).
+   */
+  readonly scopes: readonly string[] | null;
   /** When the client was registered. */
   readonly createdAt: Date;
 }
@@ -51,6 +56,11 @@ export interface CreateClientInput {
   redirectUrls: readonly string[];
   /** Extra attributes (name, owner, ...), readable on the client and searchable like tags. */
   attributes?: Readonly<Record<string, AttributeValue>>;
+  /**
+   * The scopes the client may ask for, each one the server issues; omitted: any of them.
+   * Recommended for every client that can use the client credentials grant.
+   */
+  scopes?: readonly string[];
 }
 
 /**
@@ -62,6 +72,8 @@ export interface UpdateClientInput {
   redirectUrls?: readonly string[];
   /** Sets these attributes; an attribute given as `null` is removed. */
   attributes?: Readonly<Record<string, AttributeValue | null>>;
+  /** Replaces the scopes the client may ask for; `null` lets it ask for any. */
+  scopes?: readonly string[] | null;
 }
 
 /**

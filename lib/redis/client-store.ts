@@ -14,12 +14,16 @@ export interface ClientRecord {
   readonly createdAt: number;
   /** SHA-256 of the secret, base64url; `null` for public clients. */
   readonly secretHash: string | null;
+  /** The scopes it may ask for; `null`: any. */
+  readonly scopes: readonly string[] | null;
 }
 
 /** A change to a stored client: fields given are replaced, attributes set or removed. */
 export interface ClientChange {
   readonly redirectUrls?: readonly string[];
   readonly secretHash?: string;
+  /** `null` removes the list. */
+  readonly scopes?: readonly string[] | null;
   readonly setAttributes?: Readonly<Record<string, string>>;
   readonly unsetAttributes?: readonly string[];
 }
@@ -38,18 +42,21 @@ export class ClientStore {
       created: String(record.createdAt),
     };
     if (record.secretHash !== null) fields.secret = record.secretHash;
-    return this.save(record.id, 'create', record.createdAt, fields, record.attributes, []);
+    if (record.scopes !== null) fields.scopes = JSON.stringify(record.scopes);
+    return this.save(record.id, 'create', record.createdAt, fields, [], record.attributes, []);
   }
 
   async update(id: string, change: ClientChange): Promise<boolean> {
     const fields: Record<string, string> = {};
     if (change.redirectUrls) fields.redirect_urls = JSON.stringify(change.redirectUrls);
     if (change.secretHash) fields.secret = change.secretHash;
+    if (change.scopes) fields.scopes = JSON.stringify(change.scopes);
     return this.save(
       id,
       'update',
       0,
       fields,
+      change.scopes === null ? ['scopes'] : [],
       change.setAttributes ?? {},
       change.unsetAttributes ?? [],
     );
@@ -132,13 +139,14 @@ export class ClientStore {
     mode: 'create' | 'update',
     createdAt: number,
     fields: Record<string, string>,
+    dropFields: readonly string[],
     setAttributes: Readonly<Record<string, string>>,
     unsetAttributes: readonly string[],
   ): Promise<boolean> {
     const { keys } = this.redis;
     const set = Object.entries(setAttributes);
     const indexKeys = set.map(([name, value]) => keys.clientAttribute(name, value));
-    const change = JSON.stringify({ fields, set, unset: unsetAttributes });
+    const change = JSON.stringify({ fields, drop: dropFields, set, unset: unsetAttributes });
     const saved = await storageCall(
       this.redis.runScript(
         'saveClient',
@@ -163,5 +171,6 @@ function parseRecord(id: string, hash: Record<string, string>): ClientRecord | n
     attributes,
     createdAt: Number(hash.created),
     secretHash: hash.secret ?? null,
+    scopes: hash.scopes === undefined ? null : (JSON.parse(hash.scopes) as string[]),
   };
 }

@@ -936,7 +936,8 @@ export const SAVE_CLIENT_LUA: string = `-- Creates or updates one client of the 
 -- ARGV[1]   the client id
 -- ARGV[2]   'create' or 'update'
 -- ARGV[3]   creation time in ms (the client's score in KEYS[2]; read on create only)
--- ARGV[4]   JSON {"fields": {field: value}, "set": [[attribute, value], ...], "unset": [attribute, ...]}
+-- ARGV[4]   JSON {"fields": {field: value}, "drop": [field, ...], "set": [[attribute, value], ...],
+--           "unset": [attribute, ...]}
 -- Returns   a status
 --- @status saved 1
 --- @status conflict 0  the client already exists (create) or does not (update): nothing saved
@@ -974,6 +975,9 @@ for _, name in ipairs(change.unset) do
 end
 for field, value in pairs(change.fields) do
   rcall('HSET', client, field, value)
+end
+for _, field in ipairs(change.drop) do
+  rcall('HDEL', client, field)
 end
 if mode == 'create' then
   rcall('ZADD', all, ARGV[3], id)

@@ -30,6 +30,8 @@ function clientJson(client: OAuthClient | RegisteredClient): ClientJson {
     redirect_urls: [...client.redirectUrls],
     name: client.attributes.name ?? null,
   });
+  // Only a client registered with --scope has a list; without one it may ask for any scope.
+  if (client.scopes !== null) json.scopes = [...client.scopes];
   if ('secret' in client && client.secret !== undefined) json.client_secret = client.secret;
   return json;
 }
@@ -78,6 +80,11 @@ export function cliProgram(
     .requiredOption('--redirect-url <url>', 'a redirection URI (repeatable)', collect)
     .option('--name <name>', 'a display name')
     .option('--attr <key=value>', 'an extra attribute (repeatable)', attribute)
+    .option(
+      '--scope <scope>',
+      'a scope the client may ask for (repeatable; none: any configured scope)',
+      collect,
+    )
     .exitOverride()
     .action(
       async (options: {
@@ -85,6 +92,7 @@ export function cliProgram(
         redirectUrl: string[];
         name?: string;
         attr?: Record<string, string>;
+        scope?: string[];
       }) => {
         const attributes = {
           ...options.attr,
@@ -94,6 +102,7 @@ export function cliProgram(
           clientType: options.type as 'web',
           redirectUrls: options.redirectUrl,
           attributes,
+          scopes: options.scope,
         });
         print(clientJson(created));
       },

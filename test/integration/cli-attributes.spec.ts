@@ -87,6 +87,27 @@ describe('client CLI: attributes beside the fields', () => {
     const shown = (await run('client', 'get', created.client_id as string)) as Printed;
     expect(shown).not.toHaveProperty('client_secret');
   });
+  it('client create --scope, repeatable, gives the client its list, printed as scopes', async () => {
+    const created = (await run(...create, '--scope', 'reports', '--scope', 'profile')) as Printed;
+    expect(created.scopes).toEqual(['reports', 'profile']);
+    expect(((await run('client', 'get', created.client_id as string)) as Printed).scopes).toEqual([
+      'reports',
+      'profile',
+    ]);
+    expect((await clients.get(created.client_id as string))?.scopes).toEqual([
+      'reports',
+      'profile',
+    ]);
+  });
+
+  it("client create --scope refuses a malformed scope as the caller's mistake, creating nothing", async () => {
+    const before = await clients.count();
+    const refused = await run(...create, '--scope', 'a"b').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OAuthError);
+    expect((refused as OAuthError).error).toBe('invalid_client_metadata');
+    expect((refused as OAuthError).status).toBeLessThan(500);
+    expect(await clients.count()).toBe(before);
+  });
 });
 
 describe('ClientService: attribute names', () => {

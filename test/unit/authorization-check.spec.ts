@@ -14,6 +14,7 @@ const WEB: OAuthClient = {
   isConfidential: true,
   redirectUrls: ['https://web.example/cb'],
   attributes: {},
+  scopes: null,
   createdAt: new Date('2024-01-01T00:00:00Z'),
 };
 
@@ -23,6 +24,7 @@ const NATIVE: OAuthClient = {
   isConfidential: false,
   redirectUrls: ['com.example.app:/cb'],
   attributes: {},
+  scopes: null,
   createdAt: new Date('2024-01-01T00:00:00Z'),
 };
 
@@ -32,6 +34,7 @@ const MULTI: OAuthClient = {
   isConfidential: true,
   redirectUrls: ['https://multi.example/a', 'https://multi.example/b'],
   attributes: {},
+  scopes: null,
   createdAt: new Date('2024-01-01T00:00:00Z'),
 };
 

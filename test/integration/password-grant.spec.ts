@@ -283,30 +283,38 @@ describe('resource owner password credentials grant (RFC 6749 §4.3)', () => {
       expect(errorOf(await issueFor('erin', 'sea')).error).toBe('invalid_grant');
     });
 
-    it('without the import, start-up names the missing dependency', () =>
-      expect(
-        (async () => {
-          @Injectable()
-          class LonelyService {}
-          @Injectable()
-          class NeedyVerifier implements UserCredentialsVerifier {
-            constructor(readonly service: LonelyService) {}
-            verify() {
-              return null;
+    it('without the import, start-up names the missing dependency', async () => {
+      // A connection of the test's own: Nest closes nothing of a module whose start-up failed,
+      // and one oauthist opened would go on reconnecting after the test Redis stops.
+      const redis = connectTestRedis();
+      try {
+        await expect(
+          (async () => {
+            @Injectable()
+            class LonelyService {}
+            @Injectable()
+            class NeedyVerifier implements UserCredentialsVerifier {
+              constructor(readonly service: LonelyService) {}
+              verify() {
+                return null;
+              }
             }
-          }
-          await Test.createTestingModule({
-            imports: [
-              OAuthistModule.forRoot({
-                redis: testRedisOption(),
-                prefix,
-                extraProviders: [{ provide: UserCredentialsVerifier, useClass: NeedyVerifier }],
-              }),
-            ],
-            providers: [LonelyService],
-          }).compile();
-        })(),
-      ).rejects.toThrow(/NeedyVerifier.*LonelyService/s));
+            await Test.createTestingModule({
+              imports: [
+                OAuthistModule.forRoot({
+                  redis,
+                  prefix,
+                  extraProviders: [{ provide: UserCredentialsVerifier, useClass: NeedyVerifier }],
+                }),
+              ],
+              providers: [LonelyService],
+            }).compile();
+          })(),
+        ).rejects.toThrow(/NeedyVerifier.*LonelyService/s);
+      } finally {
+        redis.disconnect();
+      }
+    });
 
     it('a verifier provider without verify() stops start-up, naming the contract', () =>
       expect(

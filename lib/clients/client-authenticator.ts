@@ -6,6 +6,7 @@ import { isBasicAuthorization, parseBasicCredentials } from '../protocol/basic-c
 import type { RequestParameters } from '../protocol/request-parameters';
 import { ClientStore } from '../redis/client-store';
 import { AttemptLimiter } from '../throttling/attempt-limiter';
+import { attemptSource } from '../throttling/attempt-source';
 import { clientSubject } from '../throttling/attempt-subject';
 import { tooManyAttempts } from '../throttling/too-many-attempts';
 import { clientWithSecret, toClient } from './client-records';
@@ -78,13 +79,13 @@ export class ClientAuthenticator {
           'client_id differs from the client of the Authorization header',
         );
       }
-      const client = await this.withSecret(credentials.id, credentials.secret);
+      const client = await this.withSecret(credentials.id, credentials.secret, parameters);
       return { client, method: 'client_secret_basic' };
     }
     if (bodySecret !== undefined) {
       if (bodyId === undefined)
         throw new OAuthError('invalid_request', 'client_secret was sent without client_id');
-      const client = await this.withSecret(bodyId, bodySecret);
+      const client = await this.withSecret(bodyId, bodySecret, parameters);
       return { client, method: 'client_secret_post' };
     }
     if (bodyId !== undefined) {
@@ -104,14 +105,19 @@ export class ClientAuthenticator {
    * of parallel guesses can all be checked before the first failure is counted; that is
    * acceptable here, unlike for passwords, as the secrets are 256 random bits.
    */
-  private async withSecret(id: string, secret: string): Promise<OAuthClient> {
-    const subject = clientSubject(id);
+  private async withSecret(
+    id: string,
+    secret: string,
+    parameters: RequestParameters,
+  ): Promise<OAuthClient> {
+    const subject = clientSubject(id, attemptSource(parameters.sourceAddress));
     // An id that is not well-formed names no client, but its guesses are counted all the same.
     if (!id.isWellFormed() || id.length === 0) {
       await this.limiter.assertAllowed(subject);
     } else {
       const { record, retryAfterMs } = await this.store.getForAuthentication(
         id,
+        subject.source,
         this.limiter.limits,
       );
       if (retryAfterMs > 0) throw tooManyAttempts(subject, retryAfterMs);

@@ -4,6 +4,7 @@ import { UserCredentialsVerifier } from '../credentials/user-credentials-verifie
 import { OAuthError, OAuthistConfigurationError } from '../errors';
 import { AttemptLimiter } from '../throttling/attempt-limiter';
 import { usernameSubject } from '../throttling/attempt-subject';
+import { attemptSource } from '../throttling/attempt-source';
 import type { IssuedAccessToken } from '../tokens/issued-access-token';
 import { AccessTokenGrant, TokenMinter } from '../tokens/token-minter';
 import { userGrant } from './extras';
@@ -49,7 +50,9 @@ export class PasswordGrant implements GrantType<AccessTokenGrant> {
   async check(request: TokenGrantRequest): Promise<AccessTokenGrant> {
     const username = request.parameters.get('username') as string;
     const password = request.parameters.get('password') as string;
-    const attempt = this.limiter.begin(usernameSubject(username));
+    const attempt = this.limiter.begin(
+      usernameSubject(username, attemptSource(request.parameters.sourceAddress)),
+    );
     try {
       await attempt.admitted();
       const extras = await (this.verifier as UserCredentialsVerifier).verify(username, password);

@@ -12,4 +12,11 @@ export interface HttpRequestLike {
   body?: unknown;
   /** The request headers, names in lower case as Node gives them. */
   headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * The client's address as the framework works it out (Express and Fastify honour their
+   * trust-proxy settings here); the brute-force protection counts failures per address.
+   */
+  ip?: string;
+  /** The connection, whose peer address stands in when `ip` is missing. */
+  socket?: { readonly remoteAddress?: string };
 }

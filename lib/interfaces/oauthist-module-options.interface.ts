@@ -123,8 +123,16 @@ export interface OAuthistModuleOptions {
  * @publicApi
  */
 export interface OAuthistBruteForceOptions {
-  /** Failed attempts a client id, or a username, may make within the window. Default 10. */
+  /**
+   * Failed attempts at one client id, or one username, from one source address (an IPv6
+   * address's /64) within the window. Default 10.
+   */
   maxFailures?: number;
+  /**
+   * Failed attempts at one username from every source together within the window: what bounds
+   * the guessing of a password from many addresses. At least `maxFailures`. Default 100.
+   */
+  maxFailuresPerUsername?: number;
   /** The sliding window, in seconds. Default 300. */
   windowSeconds?: number;
 }

@@ -6,16 +6,23 @@ import type { OAuthistBruteForceOptions } from '../interfaces';
  * @publicApi
  */
 export interface BruteForceLimits {
-  /** Failed attempts a client id, or a username, may make within the window. */
+  /** Failed attempts at a client id, or a username, from one source within the window. */
   readonly maxFailures: number;
+  /** Failed attempts at a username from every source together within the window. */
+  readonly maxFailuresPerUsername: number;
   /** The sliding window, in seconds. */
   readonly windowSeconds: number;
 }
 
-const DEFAULTS: BruteForceLimits = { maxFailures: 10, windowSeconds: 300 };
+const DEFAULTS: BruteForceLimits = {
+  maxFailures: 10,
+  maxFailuresPerUsername: 100,
+  windowSeconds: 300,
+};
 
 // Upper bounds keep every subject's sorted set small and its keys short-lived.
 const MAX_FAILURES = 1000;
+const MAX_FAILURES_PER_USERNAME = 10000;
 const MAX_WINDOW_SECONDS = 86400;
 
 function wholeNumber(name: string, value: unknown, fallback: number, max: number): number {
@@ -36,17 +43,31 @@ export function resolveBruteForce(value: unknown): BruteForceLimits | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new OAuthistConfigurationError(
       'bruteForce',
-      'expected false or { maxFailures?, windowSeconds? }',
+      'expected false or { maxFailures?, maxFailuresPerUsername?, windowSeconds? }',
     );
   }
   const options = value as OAuthistBruteForceOptions;
+  const maxFailures = wholeNumber(
+    'maxFailures',
+    options.maxFailures,
+    DEFAULTS.maxFailures,
+    MAX_FAILURES,
+  );
+  const maxFailuresPerUsername = wholeNumber(
+    'maxFailuresPerUsername',
+    options.maxFailuresPerUsername,
+    Math.max(DEFAULTS.maxFailuresPerUsername, maxFailures),
+    MAX_FAILURES_PER_USERNAME,
+  );
+  if (maxFailuresPerUsername < maxFailures) {
+    throw new OAuthistConfigurationError(
+      'bruteForce.maxFailuresPerUsername',
+      `expected at least maxFailures (${maxFailures}), got ${maxFailuresPerUsername}`,
+    );
+  }
   return {
-    maxFailures: wholeNumber(
-      'maxFailures',
-      options.maxFailures,
-      DEFAULTS.maxFailures,
-      MAX_FAILURES,
-    ),
+    maxFailures,
+    maxFailuresPerUsername,
     windowSeconds: wholeNumber(
       'windowSeconds',
       options.windowSeconds,

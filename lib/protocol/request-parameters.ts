@@ -23,6 +23,11 @@ export class RequestParameters {
     readonly authorization: string | undefined,
     /** Whether they came from an HTTP request (where every required parameter must be sent). */
     readonly fromHttp: boolean,
+    /**
+     * The address the HTTP request came from, as the framework gives it (`request.ip`, which
+     * honours its trust-proxy setting); `undefined` for parameters given directly.
+     */
+    readonly sourceAddress: string | undefined = undefined,
   ) {}
 
   /** Parameters given directly, like the keyword arguments of the manual. */
@@ -35,13 +40,19 @@ export class RequestParameters {
     const method = (request.method ?? 'GET').toUpperCase();
     const source = method === 'GET' || method === 'HEAD' ? request.query : request.body;
     const header = request.headers?.authorization;
-    return RequestParameters.parse(source, Array.isArray(header) ? header[0] : header, true);
+    return RequestParameters.parse(
+      source,
+      Array.isArray(header) ? header[0] : header,
+      true,
+      request.ip ?? request.socket?.remoteAddress,
+    );
   }
 
   private static parse(
     source: unknown,
     authorization: string | undefined,
     fromHttp: boolean,
+    sourceAddress?: string,
   ): RequestParameters {
     const values = new Map<string, string>();
     const repeated: string[] = [];
@@ -56,7 +67,14 @@ export class RequestParameters {
         } else if (list.length === 1 && list[0] !== undefined) malformed.push(name);
       }
     }
-    return new RequestParameters(values, repeated, malformed, authorization, fromHttp);
+    return new RequestParameters(
+      values,
+      repeated,
+      malformed,
+      authorization,
+      fromHttp,
+      sourceAddress,
+    );
   }
 
   /** The value of a parameter sent once; `undefined` when absent, empty, repeated or malformed. */
@@ -83,6 +101,7 @@ export class RequestParameters {
       this.malformed,
       this.authorization,
       this.fromHttp,
+      this.sourceAddress,
     );
   }
 }

@@ -72,19 +72,20 @@ export class ClientStore {
   }
 
   /**
-   * A client about to authenticate, and how long its id must still wait under the brute-force
-   * limit (0: it may try): one script, as both sit in the registry's slot. `limits` `null`: no
+   * A client about to authenticate, and how long its id must still wait, from `source`, under
+   * the brute-force limit (0: it may try): one script, as both sit in the registry's slot. `limits` `null`: no
    * limit.
    */
   async getForAuthentication(
     id: string,
+    source: string,
     limits: BruteForceLimits | null,
   ): Promise<{ record: ClientRecord | null; retryAfterMs: number }> {
     const { keys } = this.redis;
     const reply = await storageCall(
       this.redis.runScript(
         'readClientForAuthentication',
-        [keys.client(id), keys.attempts('client', id)],
+        [keys.client(id), keys.attempts('client', id, source)],
         limits === null ? [0, 0] : [limits.windowSeconds * 1000, limits.maxFailures],
       ),
     );

@@ -94,12 +94,17 @@ export class RedisKeys {
   }
 
   /**
-   * Sorted set: the recent counted attempts of one client id or username (brute-force
-   * protection). A client id's sit in the registry beside the client, so that one script reads
-   * both: an attack on an id loads the registry's slot, which its lookups load anyway. Each
-   * username has a tag of its own, so an attack on one name loads one slot.
+   * Sorted set: the recent counted attempts at one client id or username from one source
+   * (brute-force protection). A client id's sit in the registry beside the client, so that one
+   * script reads both: an attack on an id loads the registry's slot, which its lookups load
+   * anyway. Each username has a tag of its own, so an attack on one name loads one slot.
    */
-  attempts(subject: 'client' | 'username', id: string): string {
+  attempts(subject: 'client' | 'username', id: string, source: string): string {
+    return `${this.attemptsOf(subject, id)}:${keySegment(source)}`;
+  }
+
+  /** Sorted set: the recent counted attempts at one username from every source together. */
+  attemptsOf(subject: 'client' | 'username', id: string): string {
     return subject === 'client'
       ? `${this.registry}:client:${keySegment(id)}:attempts`
       : `${this.prefix}:{${subject}:${keySegment(id)}}:attempts`;

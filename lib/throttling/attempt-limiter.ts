@@ -15,9 +15,13 @@ function attemptId(): string {
 
 /**
  * Brute-force protection (RFC 6749 §2.3.1, §4.3.2, §10.10): counts failed attempts per client
- * id and per username over a sliding window in Redis, shared by every app instance on the same
- * prefix, and refuses with 429 once the window holds `maxFailures` of them, whether or not the
- * next credentials are right, so that the refusal says nothing about any guess.
+ * id and per username, each from one source address, over a sliding window in Redis, shared
+ * by every app instance on the same prefix, and refuses with 429 once the window holds
+ * `maxFailures` of them, whether or not the next credentials are right, so that the refusal
+ * says nothing about any guess. Since identifiers are public (RFC 6819 §5.1.4.2.3), counting
+ * per source keeps an attacker from locking the rightful party out from elsewhere; a username
+ * also has a ceiling over every source, `maxFailuresPerUsername`, which bounds the guessing of
+ * a password from many addresses.
  */
 @Injectable()
 export class AttemptLimiter {
@@ -55,13 +59,23 @@ export class AttemptLimiter {
 
   private async count(subject: AttemptSubject, attempt: string): Promise<void> {
     if (this.limits === null) return;
-    const { maxFailures, windowSeconds } = this.limits;
+    const { maxFailures, maxFailuresPerUsername, windowSeconds } = this.limits;
+    const { keys } = this.redis;
+    const perSource = keys.attempts(subject.kind, subject.id, subject.source);
+    // A client secret has 256 bits: no rate makes guessing it feasible, so a client id has no
+    // ceiling over every source, which would only let anyone lock the client out.
     const reply = await storageCall(
-      this.redis.runScript(
-        'limitAttempts',
-        [this.redis.keys.attempts(subject.kind, subject.id)],
-        [windowSeconds * 1000, maxFailures, attempt],
-      ),
+      subject.kind === 'username'
+        ? this.redis.runScript(
+            'limitAttempts',
+            [perSource, keys.attemptsOf(subject.kind, subject.id)],
+            [windowSeconds * 1000, maxFailures, attempt, maxFailuresPerUsername],
+          )
+        : this.redis.runScript(
+            'limitAttempts',
+            [perSource],
+            [windowSeconds * 1000, maxFailures, attempt],
+          ),
     );
     if (typeof reply !== 'number')
       throw new Error(`unexpected reply of the limitAttempts script: ${JSON.stringify(reply)}`);
@@ -70,7 +84,14 @@ export class AttemptLimiter {
 
   private async withdraw(subject: AttemptSubject, attempt: string): Promise<void> {
     if (this.limits === null) return;
-    const key = this.redis.keys.attempts(subject.kind, subject.id);
-    await storageCall(this.redis.client.zrem(key, attempt));
+    const { keys } = this.redis;
+    await storageCall(
+      Promise.all([
+        this.redis.client.zrem(keys.attempts(subject.kind, subject.id, subject.source), attempt),
+        subject.kind === 'username'
+          ? this.redis.client.zrem(keys.attemptsOf(subject.kind, subject.id), attempt)
+          : 0,
+      ]),
+    );
   }
 }

@@ -173,7 +173,7 @@ describe.each(ADAPTERS)('brute-force protection over HTTP (%s)', (adapter) => {
         CLIENT_REFUSAL,
       );
     }
-    const key = keys.attempts('client', client.id);
+    const key = keys.attempts('client', client.id, '127.0.0.1');
     expect(await redis.zcard(key)).toBe(MAX_FAILURES);
     await expectWindowTtl(key);
 
@@ -193,7 +193,7 @@ describe.each(ADAPTERS)('brute-force protection over HTTP (%s)', (adapter) => {
     }
     expectTooMany(await clientCredentials(basicOf(client), 1), CLIENT_REFUSAL);
     expectTokenSuccess(await clientCredentials(basicOf(bystander), 0));
-    expect(await redis.exists(keys.attempts('client', bystander.id))).toBe(0);
+    expect(await redis.exists(keys.attempts('client', bystander.id, '127.0.0.1'))).toBe(0);
   });
 
   it('answers exactly maxFailures wrong passwords of one username across both apps, then 429 until the window passes', async () => {
@@ -217,7 +217,7 @@ describe.each(ADAPTERS)('brute-force protection over HTTP (%s)', (adapter) => {
       expectTooMany(await signIn(username, `${username}-password`, i), USERNAME_REFUSAL);
     }
     expectTokenSuccess(await signIn('someone-else', 'someone-else-password'));
-    const key = keys.attempts('username', username);
+    const key = keys.attempts('username', username, '127.0.0.1');
     expect(await redis.zcard(key)).toBe(MAX_FAILURES);
     await expectWindowTtl(key);
 

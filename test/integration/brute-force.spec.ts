@@ -143,7 +143,7 @@ describe('brute-force protection (RFC 6749 §10.10)', () => {
       for (const i of [0, 1])
         expectRefused(await clientCredentials(web, undefined, i), 'invalid_client');
 
-      const key = keys.attempts('client', web.id);
+      const key = keys.attempts('client', web.id, 'unknown');
       expect(await redis.zcard(key)).toBe(MAX_FAILURES);
       const ttl = await redis.pttl(key);
       expect(ttl).toBeGreaterThan(0);
@@ -171,7 +171,7 @@ describe('brute-force protection (RFC 6749 §10.10)', () => {
       expectRefused(await clientCredentials(web), 'invalid_client');
       expect(outcomeOf(await clientCredentials(other, undefined, 1))).toBe('ok');
       expect(outcomeOf(await clientCredentials(other, 'wrong'))).toBe('401 invalid_client');
-      expect(await redis.zcard(keys.attempts('client', other.id))).toBe(1);
+      expect(await redis.zcard(keys.attempts('client', other.id, 'unknown'))).toBe(1);
     });
 
     it('counts an unknown client id sent with a secret, not a client that only names itself', async () => {
@@ -192,7 +192,7 @@ describe('brute-force protection (RFC 6749 §10.10)', () => {
         const named = await grants(i).revocationRequest({ token: 'x', client_id: 'nobody' });
         expect(named.getError()?.description).toBe('client_id names no registered client');
       }
-      expect(await redis.exists(keys.attempts('client', 'nobody'))).toBe(0);
+      expect(await redis.exists(keys.attempts('client', 'nobody', 'unknown'))).toBe(0);
     });
 
     it('counts a client id that is not well-formed Unicode, which names no client, all the same', async () => {
@@ -208,7 +208,7 @@ describe('brute-force protection (RFC 6749 §10.10)', () => {
         await grants().clientCredentialsRequest({ client_id: malformed, client_secret: 'guess' }),
         'invalid_client',
       );
-      expect(await redis.zcard(keys.attempts('client', malformed.toWellFormed()))).toBe(
+      expect(await redis.zcard(keys.attempts('client', malformed.toWellFormed(), 'unknown'))).toBe(
         MAX_FAILURES,
       );
     });
@@ -268,7 +268,7 @@ describe('brute-force protection (RFC 6749 §10.10)', () => {
       expectRefused(await password({ ...right, username: 'ALICE' }), 'invalid_grant');
       expect(outcomeOf(await password({ username: 'bob', password: 'builder' }))).toBe('ok');
 
-      const key = keys.attempts('username', 'alice');
+      const key = keys.attempts('username', 'alice', 'unknown');
       expect(await redis.zcard(key)).toBe(MAX_FAILURES);
       const ttl = await redis.pttl(key);
       expect(ttl).toBeGreaterThan(0);
@@ -289,7 +289,9 @@ describe('brute-force protection (RFC 6749 §10.10)', () => {
       }
       for (let i = 0; i < MAX_FAILURES; i++) expect(outcomeOf(await password(right, i))).toBe('ok');
       await sleep(50);
-      expect(await redis.zcard(keys.attempts('username', 'alice'))).toBe(MAX_FAILURES - 1);
+      expect(await redis.zcard(keys.attempts('username', 'alice', 'unknown'))).toBe(
+        MAX_FAILURES - 1,
+      );
       expect(outcomeOf(await password({ ...right, password: 'wrong' }))).toBe('400 invalid_grant');
       expectRefused(await password(right), 'invalid_grant');
     });
@@ -307,7 +309,7 @@ describe('brute-force protection (RFC 6749 §10.10)', () => {
       expectRefused(await password(withBadClient), 'invalid_client');
       await sleep(50);
       expect(verifier.checked).toEqual([]);
-      expect(await redis.exists(keys.attempts('username', 'alice'))).toBe(0);
+      expect(await redis.exists(keys.attempts('username', 'alice', 'unknown'))).toBe(0);
       expect(outcomeOf(await password({ username: 'alice', password: 'wonderland' }))).toBe('ok');
     });
   });

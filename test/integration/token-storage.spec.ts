@@ -341,7 +341,7 @@ describe('token storage', () => {
     expect(keys.grantIdOfKey(keys.grant('ABCDefghijklmn_-'))).toBe('ABCDefghijklmn_-');
     expect(keys.grantIdOfKey(keys.code('ABCDefghijklmn_-', 'h'))).toBe('ABCDefghijklmn_-');
     expect(keys.grantIdOfKey(keys.allClients())).toBeNull();
-    expect(keys.grantIdOfKey(keys.attempts('username', 'alice'))).toBeNull();
+    expect(keys.grantIdOfKey(keys.attempts('username', 'alice', 'unknown'))).toBeNull();
     expect(keys.grantIdOfKey('elsewhere:{ABCDefghijklmn_-}')).toBeNull();
   });
 

@@ -18,18 +18,28 @@ function failure(value: unknown): OAuthistConfigurationError {
 }
 
 describe('the bruteForce option', () => {
-  it('is on by default: 10 failures per 300 s', () => {
-    expect(bruteForce(undefined)).toEqual({ maxFailures: 10, windowSeconds: 300 });
-    expect(bruteForce({})).toEqual({ maxFailures: 10, windowSeconds: 300 });
+  it('is on by default: 10 failures per source, 100 per username, per 300 s', () => {
+    const defaults = { maxFailures: 10, maxFailuresPerUsername: 100, windowSeconds: 300 };
+    expect(bruteForce(undefined)).toEqual(defaults);
+    expect(bruteForce({})).toEqual(defaults);
   });
 
   it('keeps what was given, and false turns it off', () => {
-    expect(bruteForce({ maxFailures: 3 })).toEqual({ maxFailures: 3, windowSeconds: 300 });
-    expect(bruteForce({ maxFailures: 1, windowSeconds: 2 })).toEqual({
+    expect(bruteForce({ maxFailures: 3 })).toEqual({
+      maxFailures: 3,
+      maxFailuresPerUsername: 100,
+      windowSeconds: 300,
+    });
+    expect(bruteForce({ maxFailures: 1, maxFailuresPerUsername: 5, windowSeconds: 2 })).toEqual({
       maxFailures: 1,
+      maxFailuresPerUsername: 5,
       windowSeconds: 2,
     });
     expect(bruteForce(false)).toBeNull();
+  });
+
+  it('raises the default ceiling to maxFailures when that is higher', () => {
+    expect(bruteForce({ maxFailures: 500 })).toMatchObject({ maxFailuresPerUsername: 500 });
   });
 
   it.each([
@@ -41,6 +51,9 @@ describe('the bruteForce option', () => {
     [{ maxFailures: 2.5 }, 'bruteForce.maxFailures'],
     [{ maxFailures: '10' }, 'bruteForce.maxFailures'],
     [{ maxFailures: 1001 }, 'bruteForce.maxFailures'],
+    [{ maxFailures: 20, maxFailuresPerUsername: 19 }, 'bruteForce.maxFailuresPerUsername'],
+    [{ maxFailuresPerUsername: 0 }, 'bruteForce.maxFailuresPerUsername'],
+    [{ maxFailuresPerUsername: 10001 }, 'bruteForce.maxFailuresPerUsername'],
     [{ windowSeconds: -1 }, 'bruteForce.windowSeconds'],
     [{ windowSeconds: 86401 }, 'bruteForce.windowSeconds'],
   ])('refuses %j, naming %s', (value, option) => {
@@ -58,8 +71,12 @@ describe('attempt subjects', () => {
     expect(usernameSubject('alice')).not.toEqual(usernameSubject('alice2'));
   });
 
+  it('count the full-width spelling of a username with the plain one (NFKC)', () => {
+    expect(usernameSubject('\uff42\uff4f\uff42')).toEqual(usernameSubject('BOB'));
+  });
+
   it('take ids as they are, and malformed ones too', () => {
-    expect(clientSubject('AbC')).toEqual({ kind: 'client', id: 'AbC' });
+    expect(clientSubject('AbC')).toEqual({ kind: 'client', id: 'AbC', source: 'unknown' });
     expect(clientSubject('a\ud800').id.isWellFormed()).toBe(true);
     expect(usernameSubject('\udc00').id.isWellFormed()).toBe(true);
   });

@@ -30,7 +30,7 @@ describe('resolveOptions', () => {
       bearerTokenInQuery: false,
       realm: 'oauthist',
       commandTimeout: 2000,
-      bruteForce: { maxFailures: 10, windowSeconds: 300 },
+      bruteForce: { maxFailures: 10, maxFailuresPerUsername: 100, windowSeconds: 300 },
     });
   });
 

@@ -3,7 +3,7 @@
 -- them, not two.
 --
 -- KEYS[1]  the client's hash
--- KEYS[2]  the client id's attempts (see attempts.lua)
+-- KEYS[2]  the client id's attempts from the request's source (see attempts.lua)
 -- ARGV[1]  the window in ms
 -- ARGV[2]  how many failures the window may hold; 0: no limit
 -- Returns  {ms until the id may try again or 0, the client's fields and values...}

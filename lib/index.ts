@@ -47,6 +47,10 @@ export type { OAuthErrorCode } from './errors/oauth-error';
 export { OAuthistConfigurationError } from './errors/oauthist-configuration-error';
 export { StorageUnavailableError } from './errors/storage-unavailable-error';
 
+// Brute-force protection for an application's own sign-in page
+export { SignInLimiter } from './throttling/sign-in-limiter';
+export { LimitedAttempt } from './throttling/limited-attempt';
+
 // Grants: the manual's request objects, and grant types of your own
 export { GrantService, fromRequest } from './grants/grant.service';
 export type { ParameterSource } from './grants/grant.service';

@@ -24,6 +24,7 @@ import { ClientStore } from './redis/client-store';
 import { GrantStore } from './redis/grant-store';
 import { RedisConnection } from './redis/redis-connection';
 import { AttemptLimiter } from './throttling/attempt-limiter';
+import { SignInLimiter } from './throttling/sign-in-limiter';
 import { TokenMinter } from './tokens/token-minter';
 import { TokenService } from './tokens/token.service';
 
@@ -42,6 +43,7 @@ import { TokenService } from './tokens/token.service';
     ClientStore,
     GrantStore,
     AttemptLimiter,
+    SignInLimiter,
     grantIdsProvider,
     ClientService,
     ClientAuthenticator,
@@ -60,7 +62,14 @@ import { TokenService } from './tokens/token.service';
     // RFC names it, not as a 500.
     { provide: APP_FILTER, useClass: OAuthErrorFilter },
   ],
-  exports: [ClientService, TokenService, GrantService, ScopesGuard, OAUTHIST_OPTIONS],
+  exports: [
+    ClientService,
+    TokenService,
+    GrantService,
+    SignInLimiter,
+    ScopesGuard,
+    OAUTHIST_OPTIONS,
+  ],
 })
 export class OAuthistModule implements NestModule {
   /** @internal */

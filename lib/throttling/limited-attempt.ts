@@ -3,6 +3,7 @@
  * counted before the check, not after a failure: otherwise a burst of parallel guesses would all
  * be checked while the count is still low, and the right one would get through. A success
  * withdraws it, so that only failures stay counted.
+ * @publicApi
  */
 export class LimitedAttempt {
   private failed = false;

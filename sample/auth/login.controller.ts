@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { OAuthError, SignInLimiter } from '../../lib';
 import { sendLoginPage } from '../pages/login-page';
 import { sendPage } from '../pages/html-page';
 import { SessionService } from '../session/session.service';
@@ -13,6 +14,7 @@ export class LoginController {
   constructor(
     private readonly sessions: SessionService,
     private readonly users: SampleUsers,
+    private readonly signIns: SignInLimiter,
   ) {}
 
   @Get('login')
@@ -44,17 +46,42 @@ export class LoginController {
       return;
     }
     const username = typeof body.username === 'string' ? body.username : '';
-    const user = this.users.check(username, typeof body.password === 'string' ? body.password : '');
-    if (user === null) {
+    // The password grant's counters: guesses here and at the token endpoint are one budget.
+    const attempt = this.signIns.begin(username, req);
+    try {
+      await attempt.admitted();
+      const user = this.users.check(
+        username,
+        typeof body.password === 'string' ? body.password : '',
+      );
+      if (user === null) {
+        attempt.fail();
+        sendLoginPage(
+          res,
+          { csrf: session.csrf, returnTo, error: 'Wrong username or password.', username },
+          401,
+        );
+        return;
+      }
+      await this.sessions.signIn(req, res, session, user);
+      res.redirect(303, returnTo);
+    } catch (error) {
+      if (!(error instanceof OAuthError) || error.status !== 429) throw error;
+      const retryAfter = error.headers['Retry-After'];
+      res.setHeader('Retry-After', retryAfter);
       sendLoginPage(
         res,
-        { csrf: session.csrf, returnTo, error: 'Wrong username or password.', username },
-        401,
+        {
+          csrf: session.csrf,
+          returnTo,
+          error: `Too many failed sign-ins for this name; try again in ${retryAfter} s.`,
+          username,
+        },
+        429,
       );
-      return;
+    } finally {
+      attempt.end();
     }
-    await this.sessions.signIn(req, res, session, user);
-    res.redirect(303, returnTo);
   }
 
   @Post('logout')

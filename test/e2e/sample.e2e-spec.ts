@@ -33,7 +33,7 @@ describe(`sample app (${testTopology() === 'cluster' ? 'REDIS_CLUSTER_NODES' : '
       ...sampleRedisEnv(),
       OAUTHIST_PREFIX: prefix,
       PORT: '0',
-      SAMPLE_USERS: 'carol:secret',
+      SAMPLE_USERS: 'carol:secret,dave:right',
     });
     sampleRedis = await connectSampleRedis(config);
     app = await createSampleApp(config, sampleRedis.client, false);
@@ -85,6 +85,34 @@ describe(`sample app (${testTopology() === 'cluster' ? 'REDIS_CLUSTER_NODES' : '
     const signedIn = (await sessions()).filter((key) => !before.includes(key));
     expect(signedIn).toHaveLength(1);
     expect(signedIn).not.toEqual(anonymous);
+  });
+
+  it("limits wrong passwords on /login, on the password grant's counters (RFC 6749 §10.10)", async () => {
+    const agent = request.agent(app.getHttpServer());
+    const form = await agent.get('/login').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
+    const signIn = (password: string): request.Test =>
+      agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrf, username: 'dave', password, return_to: '/' });
+    // The default limit: 10 failures per username and address within 300 s.
+    for (let i = 0; i < 10; i++) await signIn(`guess-${i}`).expect(401);
+    const refused = await signIn('right').expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.text).toContain('Too many failed sign-ins');
+    expect(refused.headers['set-cookie'] ?? []).toHaveLength(0);
+    // The token endpoint's password grant counts the same failures: no way round.
+    const spa = await app.get(ClientService).create({
+      clientType: 'user-agent',
+      redirectUrls: ['https://spa.example/cb'],
+    });
+    const grant = await request(app.getHttpServer())
+      .post('/oauth/token')
+      .type('form')
+      .send({ grant_type: 'password', client_id: spa.id, username: 'DAVE', password: 'right' })
+      .expect(429);
+    expect(grant.body).toMatchObject({ error: 'invalid_grant' });
   });
 
   it.each(['allow', 'deny'])(

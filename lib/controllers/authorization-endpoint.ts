@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OAuthError, StorageUnavailableError } from '../errors';
+import { AttemptLimiter } from '../throttling/attempt-limiter';
+import { attemptSource, UNKNOWN_SOURCE } from '../throttling/attempt-source';
 import type { AccessTokenRequest } from '../grants/access-token-request';
 import type { CodeRequest } from '../grants/code-request';
 import { GrantService } from '../grants/grant.service';
@@ -60,6 +62,10 @@ export function authorizationErrorPage(http: HttpRequestLike, error: OAuthError)
   );
 }
 
+function isTooManyPending(error: unknown): error is OAuthError {
+  return error instanceof OAuthError && error.error === 'temporarily_unavailable';
+}
+
 /**
  * The authorization endpoint (RFC 6749 §3.1): the library owns the protocol, the application
  * owns sign-in and consent. A broken request gets an error page and is never redirected; an
@@ -70,13 +76,15 @@ export function authorizationErrorPage(http: HttpRequestLike, error: OAuthError)
 export class AuthorizationEndpoint {
   constructor(
     private readonly grants: GrantService,
+    private readonly limiter: AttemptLimiter,
     @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
   ) {}
 
   async answer(http: HttpRequestLike): Promise<OAuthResponse> {
     let request: CodeRequest | AccessTokenRequest;
+    const parameters = RequestParameters.fromRequest(http);
     try {
-      request = await this.grants.authorizationRequest(RequestParameters.fromRequest(http));
+      request = await this.grants.authorizationRequest(parameters);
     } catch (error) {
       // The client and its redirection URI could not be checked: no redirect is safe.
       if (error instanceof StorageUnavailableError) return authorizationErrorPage(http, error);
@@ -89,10 +97,15 @@ export class AuthorizationEndpoint {
         request.getErrorRedirect(check.error.error, check.error.description),
       );
     try {
+      // Anyone can leave requests waiting without signing in: each source only so many. A
+      // source the framework does not report is not counted, lest all such share one limit.
+      const source = attemptSource(parameters.sourceAddress);
+      if (source !== UNKNOWN_SOURCE) await this.limiter.countPending(source);
       const pending = await request.savePending();
       return OAuthResponse.redirect(this.consentLocation(pending.id));
     } catch (error) {
-      if (!(error instanceof StorageUnavailableError)) throw error;
+      // RFC 6749 §4.1.2.1: temporarily_unavailable, to the verified redirection URI.
+      if (!(error instanceof StorageUnavailableError || isTooManyPending(error))) throw error;
       return OAuthResponse.redirect(request.getErrorRedirect(error.error, error.description));
     }
   }

@@ -66,6 +66,14 @@ export interface OAuthistModuleOptions {
    * anyone can start a request, so it should not occupy Redis for long.
    */
   pendingAuthorizationTtl?: number;
+  /**
+   * How many authorization requests one source address (an IPv6 address's /64) may start at
+   * the built-in authorization endpoint within `pendingAuthorizationTtl`; one more is sent
+   * back to the client with `temporarily_unavailable` (RFC 6749 §4.1.2.1). Each is kept that
+   * long whether or not anyone signs in, so this bounds what one source can make Redis hold.
+   * Default 60; `false`: no limit.
+   */
+  pendingAuthorizationsPerSource?: number | false;
   /** Lifetime of an access token, in seconds; `null` (the default) means it never expires. */
   accessTokenTtl?: number | null;
   /**

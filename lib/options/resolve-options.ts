@@ -195,6 +195,14 @@ export function resolveOptions(
       options.pendingAuthorizationTtl,
       600,
     ),
+    pendingAuthorizationsPerSource:
+      options.pendingAuthorizationsPerSource === false
+        ? null
+        : positiveInteger(
+            'pendingAuthorizationsPerSource',
+            options.pendingAuthorizationsPerSource,
+            60,
+          ),
     accessTokenTtl,
     implicitGrant: flag('implicitGrant', options.implicitGrant),
     passwordGrantWithoutClient: flag(

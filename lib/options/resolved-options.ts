@@ -23,6 +23,8 @@ export interface ResolvedOAuthistOptions {
   readonly authorizationCodeTtl: number;
   /** How long an authorization request waits for the user, seconds. */
   readonly pendingAuthorizationTtl: number;
+  /** Authorization requests one source may start per `pendingAuthorizationTtl`; `null`: any. */
+  readonly pendingAuthorizationsPerSource: number | null;
   /** Lifetime of an access token, seconds; `null`: tokens never expire. */
   readonly accessTokenTtl: number | null;
   /** Whether the implicit grant is on. */

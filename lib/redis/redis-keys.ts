@@ -99,12 +99,15 @@ export class RedisKeys {
    * script reads both: an attack on an id loads the registry's slot, which its lookups load
    * anyway. Each username has a tag of its own, so an attack on one name loads one slot.
    */
-  attempts(subject: 'client' | 'username', id: string, source: string): string {
+  attempts(subject: 'client' | 'username' | 'pending', id: string, source: string): string {
     return `${this.attemptsOf(subject, id)}:${keySegment(source)}`;
   }
 
-  /** Sorted set: the recent counted attempts at one username from every source together. */
-  attemptsOf(subject: 'client' | 'username', id: string): string {
+  /**
+   * Sorted set: the recent counted attempts at one username from every source together, or
+   * the authorization requests one source (the id) started.
+   */
+  attemptsOf(subject: 'client' | 'username' | 'pending', id: string): string {
     return subject === 'client'
       ? `${this.registry}:client:${keySegment(id)}:attempts`
       : `${this.prefix}:{${subject}:${keySegment(id)}}:attempts`;

@@ -4,7 +4,7 @@ import type { BruteForceLimits } from '../options/brute-force-limits';
 import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { RedisConnection } from '../redis/redis-connection';
 import { storageCall } from '../redis/storage-call';
-import type { AttemptSubject } from './attempt-subject';
+import { AttemptSubject, pendingSubject } from './attempt-subject';
 import { LimitedAttempt } from './limited-attempt';
 import { tooManyAttempts } from './too-many-attempts';
 
@@ -30,7 +30,7 @@ export class AttemptLimiter {
 
   constructor(
     private readonly redis: RedisConnection,
-    @Inject(OAUTHIST_OPTIONS) options: ResolvedOAuthistOptions,
+    @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
   ) {
     this.limits = options.bruteForce;
   }
@@ -49,6 +49,26 @@ export class AttemptLimiter {
    */
   async recordFailure(subject: AttemptSubject): Promise<void> {
     await this.count(subject, attemptId());
+  }
+
+  /**
+   * Counts one authorization request started by `source`; throws `temporarily_unavailable`
+   * (429, Retry-After) instead when the source started `pendingAuthorizationsPerSource` of them
+   * within `pendingAuthorizationTtl`.
+   */
+  async countPending(source: string): Promise<void> {
+    const limit = this.options.pendingAuthorizationsPerSource;
+    if (limit === null) return;
+    const reply = await storageCall(
+      this.redis.runScript(
+        'limitAttempts',
+        [this.redis.keys.attemptsOf('pending', source)],
+        [this.options.pendingAuthorizationTtl * 1000, limit, attemptId()],
+      ),
+    );
+    if (typeof reply !== 'number')
+      throw new Error(`unexpected reply of the limitAttempts script: ${JSON.stringify(reply)}`);
+    if (reply > 0) throw tooManyAttempts(pendingSubject(source), reply);
   }
 
   /** Starts counting an attempt whose outcome only the application knows (see `LimitedAttempt`). */

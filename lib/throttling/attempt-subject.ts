@@ -7,7 +7,7 @@ import { UNKNOWN_SOURCE } from './attempt-source';
  * counted per identifier and source: an attacker elsewhere cannot lock the rightful party out.
  */
 export interface AttemptSubject {
-  readonly kind: 'client' | 'username';
+  readonly kind: 'client' | 'username' | 'pending';
   readonly id: string;
   /** `attemptSource()` of the request's address. */
   readonly source: string;
@@ -30,4 +30,12 @@ export function usernameSubject(username: string, source = UNKNOWN_SOURCE): Atte
     id: username.toWellFormed().normalize('NFKC').toLowerCase(),
     source,
   };
+}
+
+/**
+ * The subject of the authorization requests one source starts: anyone can start one without
+ * signing in, and each waits in Redis, so what one source can make Redis hold is bounded.
+ */
+export function pendingSubject(source: string): AttemptSubject {
+  return { kind: 'pending', id: source, source };
 }

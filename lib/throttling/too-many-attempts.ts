@@ -11,6 +11,13 @@ import type { AttemptSubject } from './attempt-subject';
  */
 export function tooManyAttempts(subject: AttemptSubject, waitMs: number): OAuthError {
   const headers = { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) };
+  if (subject.kind === 'pending') {
+    return new OAuthError(
+      'temporarily_unavailable',
+      'too many authorization requests from this address; try again later',
+      { status: 429, headers },
+    );
+  }
   return subject.kind === 'client'
     ? new OAuthError(
         'invalid_client',

@@ -1,10 +1,10 @@
-import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { ClientService } from '../../lib';
 import type { RegisteredClient, UserCredentialsVerifier } from '../../lib';
 import { ADAPTERS, createHttpApp } from '../fixtures/http-app';
 import { basic } from '../support/grants';
+import { requestFrom } from '../support/loopback-request';
 import { withVerifier } from '../support/module-options';
 import { connectTestRedis, deleteKeys, testPrefix, testRedisOption } from '../support/test-redis';
 
@@ -67,40 +67,21 @@ describe.each(ADAPTERS)('an attacker cannot lock out a client or a user (%s)', (
   });
 
   /** POSTs a form to the token endpoint from `from`, a loopback address of this machine. */
-  function token(
+  async function token(
     from: string,
     form: Record<string, string>,
     authorization?: string,
   ): Promise<Answer> {
-    const body = new URLSearchParams(form).toString();
-    return new Promise((resolve, reject) => {
-      const sent = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          localAddress: from,
-          method: 'POST',
-          path: '/oauth/token',
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            'content-length': Buffer.byteLength(body),
-            ...(authorization ? { authorization } : {}),
-          },
-        },
-        (response) => {
-          let text = '';
-          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              body: JSON.parse(text) as Record<string, unknown>,
-            }),
-          );
-        },
-      );
-      sent.once('error', reject);
-      sent.end(body);
+    const answer = await requestFrom(from, port, {
+      method: 'POST',
+      path: '/oauth/token',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(authorization ? { authorization } : {}),
+      },
+      body: new URLSearchParams(form).toString(),
     });
+    return { status: answer.status, body: JSON.parse(answer.text) as Record<string, unknown> };
   }
 
   const clientCredentials = (from: string, secret: string): Promise<Answer> =>

@@ -10,8 +10,8 @@ export class AppController {
 
   @Get()
   async home(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const session = await this.sessions.load(req, res);
-    const who = session.user
+    const session = await this.sessions.current(req);
+    const who = session
       ? `<p>Signed in as <strong>${escapeHtml(session.user)}</strong>.</p>
 <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${escapeHtml(session.csrf)}"><button type="submit">Sign out</button></form>`
       : '<p><a href="/login">Sign in</a></p>';

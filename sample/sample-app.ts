@@ -17,5 +17,8 @@ export async function createSampleApp(
   });
   app.use(cookieParser());
   app.disable('x-powered-by');
+  // Behind a TLS-terminating proxy, what makes req.secure (Secure cookies) and req.ip (the
+  // brute-force limits' source) right; untrusted, those headers would be the client's to forge.
+  app.set('trust proxy', config.trustProxy);
   return app;
 }

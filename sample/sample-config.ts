@@ -13,6 +13,11 @@ export interface SampleConfig {
   readonly users: ReadonlyMap<string, string>;
   readonly redisUrl: string | undefined;
   readonly redisClusterNodes: readonly { host: string; port: number }[] | undefined;
+  /**
+   * Express' `trust proxy`: which proxies in front may tell the client's address and scheme
+   * (X-Forwarded-For, X-Forwarded-Proto). `false`: none, the socket's peer is the client.
+   */
+  readonly trustProxy: boolean | number | string;
 }
 
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -48,6 +53,19 @@ function clusterNodes(raw: string | undefined): { host: string; port: number }[]
   });
 }
 
+/** TRUST_PROXY as Express takes it: true, false, a hop count, or addresses and subnets. */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!/^[\w.:/, -]+$/.test(raw)) {
+    throw new Error(
+      `TRUST_PROXY is true, false, a hop count, or addresses and subnets, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw;
+}
+
 export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   const host = env.HOST || '127.0.0.1';
   const port = whole(env, 'PORT', 3000);
@@ -63,5 +81,6 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     users: users(env.SAMPLE_USERS ?? 'demo:demo'),
     redisUrl: env.REDIS_URL || undefined,
     redisClusterNodes: clusterNodes(env.REDIS_CLUSTER_NODES),
+    trustProxy: trustProxy(env.TRUST_PROXY),
   };
 }

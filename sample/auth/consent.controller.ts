@@ -23,8 +23,8 @@ export class ConsentController {
     @Res() res: Response,
     @Query('request_id') requestId: unknown,
   ): Promise<void> {
-    const session = await this.sessions.load(req, res);
-    if (!session.user) {
+    const session = await this.sessions.current(req);
+    if (!session) {
       res.redirect(302, `/login?return_to=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
@@ -41,8 +41,8 @@ export class ConsentController {
     @Res() res: Response,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const session = await this.sessions.load(req, res);
-    if (!session.user || !this.sessions.checkCsrf(session, body._csrf)) {
+    const session = await this.sessions.current(req);
+    if (!session || !this.sessions.checkCsrf(session, body._csrf)) {
       sendPage(
         res,
         403,

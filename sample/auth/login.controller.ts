@@ -23,8 +23,11 @@ export class LoginController {
     @Res() res: Response,
     @Query('return_to') returnTo: unknown,
   ): Promise<void> {
-    const session = await this.sessions.load(req, res);
-    sendLoginPage(res, { csrf: session.csrf, returnTo: safeReturnPath(returnTo) });
+    // No session until someone signs in: the form's CSRF token is a cookie of its own.
+    sendLoginPage(res, {
+      csrf: this.sessions.loginCsrf(req, res),
+      returnTo: safeReturnPath(returnTo),
+    });
   }
 
   @Post('login')
@@ -34,9 +37,8 @@ export class LoginController {
     @Res() res: Response,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const session = await this.sessions.load(req, res);
     const returnTo = safeReturnPath(body.return_to);
-    if (!this.sessions.checkCsrf(session, body._csrf)) {
+    if (!this.sessions.checkLoginCsrf(req, body._csrf)) {
       sendPage(
         res,
         403,
@@ -58,12 +60,12 @@ export class LoginController {
         attempt.fail();
         sendLoginPage(
           res,
-          { csrf: session.csrf, returnTo, error: 'Wrong username or password.', username },
+          { csrf: body._csrf as string, returnTo, error: 'Wrong username or password.', username },
           401,
         );
         return;
       }
-      await this.sessions.signIn(req, res, session, user);
+      await this.sessions.signIn(req, res, user);
       res.redirect(303, returnTo);
     } catch (error) {
       if (!(error instanceof OAuthError) || error.status !== 429) throw error;
@@ -72,7 +74,7 @@ export class LoginController {
       sendLoginPage(
         res,
         {
-          csrf: session.csrf,
+          csrf: body._csrf as string,
           returnTo,
           error: `Too many failed sign-ins for this name; try again in ${retryAfter} s.`,
           username,
@@ -91,8 +93,10 @@ export class LoginController {
     @Res() res: Response,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const session = await this.sessions.load(req, res);
-    if (this.sessions.checkCsrf(session, body._csrf)) await this.sessions.signOut(res, session);
+    const session = await this.sessions.current(req);
+    if (session && this.sessions.checkCsrf(session, body._csrf)) {
+      await this.sessions.signOut(res, session);
+    }
     res.redirect(303, '/');
   }
 }

@@ -68,23 +68,63 @@ describe(`sample app (${testTopology() === 'cluster' ? 'REDIS_CLUSTER_NODES' : '
     expect(await app.get(ClientService).get(client.id)).not.toBeNull();
   });
 
-  it('keeps its sessions in Redis under the prefix, and replaces one on sign-in', async () => {
-    const sessions = (): Promise<string[]> => listKeys(redis, `${prefix}:sample:session:*`);
-    const before = await sessions();
+  const sessionKeys = (): Promise<string[]> => listKeys(redis, `${prefix}:sample:session:*`);
+
+  it('keeps a session in Redis under the prefix only once someone signs in, with a new id each time', async () => {
+    const before = await sessionKeys();
     const agent = request.agent(app.getHttpServer());
     const form = await agent.get('/login').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
     expect(csrf).toBeDefined();
-    const anonymous = (await sessions()).filter((key) => !before.includes(key));
-    expect(anonymous).toHaveLength(1);
+    expect(await sessionKeys()).toEqual(before);
+    const signIn = (): Promise<request.Response> =>
+      agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrf, username: 'carol', password: 'secret', return_to: '/' })
+        .expect(303);
+    await signIn();
+    const first = (await sessionKeys()).filter((key) => !before.includes(key));
+    expect(first).toHaveLength(1);
+    // Signing in again (the form's token is still the browser's) replaces the session.
+    const again = await agent.get('/login').expect(200);
+    expect(/name="_csrf" value="([^"]+)"/.exec(again.text)?.[1]).toBeDefined();
     await agent
       .post('/login')
       .type('form')
-      .send({ _csrf: csrf, username: 'carol', password: 'secret', return_to: '/' })
+      .send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(again.text)?.[1],
+        username: 'carol',
+        password: 'secret',
+        return_to: '/',
+      })
       .expect(303);
-    const signedIn = (await sessions()).filter((key) => !before.includes(key));
-    expect(signedIn).toHaveLength(1);
-    expect(signedIn).not.toEqual(anonymous);
+    const second = (await sessionKeys()).filter((key) => !before.includes(key));
+    expect(second).toHaveLength(1);
+    expect(second).not.toEqual(first);
+  });
+
+  it('makes Redis hold nothing for visitors who do not sign in: 300 cookieless GET / and /login', async () => {
+    const before = await sessionKeys();
+    const server = app.getHttpServer();
+    for (let i = 0; i < 300; i++) {
+      await request(server)
+        .get(i % 2 === 0 ? '/' : '/login')
+        .expect(200);
+    }
+    expect(await sessionKeys()).toEqual(before);
+  });
+
+  it("refuses a sign-in whose form token is not the browser's own (login CSRF)", async () => {
+    const victim = request.agent(app.getHttpServer());
+    await victim.get('/login').expect(200);
+    const attacker = await request(app.getHttpServer()).get('/login').expect(200);
+    const forged = /name="_csrf" value="([^"]+)"/.exec(attacker.text)?.[1];
+    await victim
+      .post('/login')
+      .type('form')
+      .send({ _csrf: forged, username: 'carol', password: 'secret', return_to: '/' })
+      .expect(403);
   });
 
   it("limits wrong passwords on /login, on the password grant's counters (RFC 6749 §10.10)", async () => {
@@ -148,6 +188,86 @@ describe(`sample app (${testTopology() === 'cluster' ? 'REDIS_CLUSTER_NODES' : '
       expect(answer.headers['cache-control']).toBe('no-store');
     },
   );
+});
+
+describe('the sample behind a TLS-terminating proxy (TRUST_PROXY)', () => {
+  const prefix = testPrefix();
+  let sampleRedis: SampleRedis;
+  let redis: TestRedis;
+  const apps: INestApplication[] = [];
+
+  beforeAll(async () => {
+    redis = connectTestRedis();
+    sampleRedis = await connectSampleRedis(readSampleConfig({ ...sampleRedisEnv() }));
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await sampleRedis.close();
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+  });
+
+  async function sampleWith(env: Record<string, string>): Promise<INestApplication> {
+    const config = readSampleConfig({
+      ...sampleRedisEnv(),
+      OAUTHIST_PREFIX: prefix,
+      SAMPLE_USERS: 'erin:pw',
+      ...env,
+    });
+    const app = await createSampleApp(config, sampleRedis.client, false);
+    await app.init();
+    apps.push(app);
+    return app;
+  }
+
+  /** The Set-Cookie lines of signing in, over a proxy that says the browser used HTTPS. */
+  async function signInOverHttps(app: INestApplication): Promise<string[]> {
+    // By hand: a cookie jar keeps a Secure cookie from this plain-HTTP test connection.
+    const server = app.getHttpServer();
+    const form = await request(server).get('/login').set('X-Forwarded-Proto', 'https').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
+    const loginCookie = ((form.headers['set-cookie'] as unknown as string[])[0] ?? '').split(
+      ';',
+    )[0];
+    const signedIn = await request(server)
+      .post('/login')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', loginCookie)
+      .type('form')
+      .send({ _csrf: csrf, username: 'erin', password: 'pw', return_to: '/' })
+      .expect(303);
+    return [
+      ...((form.headers['set-cookie'] as unknown as string[] | undefined) ?? []),
+      ...((signedIn.headers['set-cookie'] as unknown as string[] | undefined) ?? []),
+    ].filter((line) => !/Expires=Thu, 01 Jan 1970/.test(line));
+  }
+
+  it('marks its cookies Secure when a trusted proxy says the browser used HTTPS', async () => {
+    const cookies = await signInOverHttps(await sampleWith({ TRUST_PROXY: 'loopback' }));
+    expect(cookies.length).toBeGreaterThanOrEqual(2);
+    for (const cookie of cookies) expect(cookie).toMatch(/; Secure/);
+  });
+
+  it('believes no such header without TRUST_PROXY: anyone could send it', async () => {
+    const cookies = await signInOverHttps(await sampleWith({}));
+    expect(cookies.length).toBeGreaterThanOrEqual(2);
+    for (const cookie of cookies) expect(cookie).not.toMatch(/; Secure/);
+  });
+
+  it.each([
+    ['', false],
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
+  ])('reads TRUST_PROXY=%j as %j', (raw, value) => {
+    expect(readSampleConfig({ TRUST_PROXY: raw }).trustProxy).toEqual(value);
+  });
+
+  it('refuses a TRUST_PROXY it cannot read, naming it', () => {
+    expect(() => readSampleConfig({ TRUST_PROXY: 'a;b' })).toThrow(/TRUST_PROXY/);
+  });
 });
 
 describe('sample forms with a body that is not a form', () => {

@@ -44,6 +44,15 @@ export function validateRedirectUrl(url: unknown, clientType: ClientType): strin
   } catch {
     refuse(url, 'is not an absolute URI (RFC 6749 §3.1.2)');
   }
+  // What is registered is sent raw in Location and compared as a string, so it must read the
+  // same to every parser on the way: only the form the WHATWG parser writes it in is taken.
+  // `https://a.example\@b.example/` (a backslash the WHATWG parser reads as a slash, where an
+  // RFC 3986 parser may take b.example for the host) and `https:a.example` (no //, which Node's
+  // legacy parser reads without a host) name hosts differently to different parsers; their
+  // canonical forms do not.
+  if (parsed.href !== url) {
+    refuse(url, `is not written as it would be sent: register ${JSON.stringify(parsed.href)}`);
+  }
   if (DANGEROUS_SCHEMES.has(parsed.protocol))
     refuse(url, `uses the forbidden scheme ${parsed.protocol}`);
   if (parsed.username || parsed.password) refuse(url, 'must not contain credentials');

@@ -197,18 +197,29 @@ export class GrantStore {
     ) as Promise<[string | null, string | null]>;
   }
 
-  /** 'revoked', 'unknown' (or already revoked), or 'not_owner' when `clientId` does not own it. */
+  /**
+   * 'revoked', 'unknown' (or already revoked), or 'not_owner' when `clientId` does not own it;
+   * `clientId` `null`: only a token issued to no client, `undefined`: any token.
+   */
   async revokeToken(
     grantId: string,
     field: string,
-    clientId: string | undefined,
+    clientId: string | null | undefined,
   ): Promise<'revoked' | 'unknown' | 'not_owner'> {
     const now = secondsNow();
     const reply = await storageCall(
       this.redis.runScript(
         'revokeToken',
         [this.redis.keys.grant(grantId)],
-        [field, tombstone(now + TOMBSTONE_TTL), TOMBSTONE_TTL, clientId ?? '', now, EXPIRED_GRACE],
+        [
+          field,
+          tombstone(now + TOMBSTONE_TTL),
+          TOMBSTONE_TTL,
+          clientId ?? '',
+          now,
+          EXPIRED_GRACE,
+          clientId === null ? '1' : '0',
+        ],
       ),
     );
     if (reply === REVOKE_TOKEN_STATUS.revoked) return 'revoked';

@@ -182,9 +182,10 @@ export class TokenMinter {
 
   /**
    * Revokes a token on behalf of a client (RFC 7009 §2.1); with `clientId` undefined, whoever
-   * owns it. A token of another client is left alone: `not_owner`.
+   * owns it; `null`, only a token issued to no client. Any other token is left alone:
+   * `not_owner`.
    */
-  revoke(token: string, clientId: string | undefined): Promise<RevocationOutcome> {
+  revoke(token: string, clientId: string | null | undefined): Promise<RevocationOutcome> {
     const grant = typeof token === 'string' ? grantIdOf(token) : null;
     if (grant === null) return Promise.resolve('unknown');
     return this.store.revokeToken(grant, tokenField(token), clientId);

@@ -7,6 +7,7 @@
 -- ARGV[4]  the client that must own the token (RFC 7009 §2.1); '' for any
 -- ARGV[5]  now, seconds since the epoch
 -- ARGV[6]  how long an expired token is still reported as expired, seconds
+-- ARGV[7]  '1': only a token issued to no client (ARGV[4] is then '')
 -- Returns  a status
 --- @status revoked 1
 --- @status unknown 0     unknown, expired or already revoked
@@ -17,6 +18,9 @@ if not value or not identity or not isLive(value, tonumber(ARGV[5])) then
   return STATUS.unknown
 end
 if ARGV[4] ~= '' and clientOf(identity) ~= ARGV[4] then
+  return STATUS.not_owner
+end
+if ARGV[7] == '1' and clientOf(identity) ~= '' then
   return STATUS.not_owner
 end
 revokeField(KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[6]))

@@ -10,6 +10,7 @@
 // The module and its options
 export { OAuthistModule } from './oauthist.module';
 export type {
+  IntrospectionPolicy,
   OAuthistBruteForceOptions,
   OAuthistClusterNode,
   OAuthistModuleAsyncOptions,

@@ -17,6 +17,7 @@ export function toClient(record: ClientRecord): OAuthClient {
     redirectUrls: Object.freeze([...record.redirectUrls]),
     attributes: Object.freeze({ ...record.attributes }),
     scopes: record.scopes === null ? null : Object.freeze([...record.scopes]),
+    resourceServer: record.resourceServer,
     createdAt: new Date(record.createdAt),
   });
 }

@@ -35,6 +35,11 @@ function newClientId(): string {
 }
 const MAX_LIST_LIMIT = 1000;
 
+function flag(name: string, value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new OAuthError('invalid_client_metadata', `${name} must be true or false`);
+}
+
 function redirectUrls(urls: unknown, clientType: ClientType): string[] {
   if (!Array.isArray(urls) || urls.length === 0) {
     throw new OAuthError(
@@ -83,6 +88,7 @@ export class ClientService {
       createdAt: Date.now(),
       secretHash: secret === undefined ? null : sha256(secret),
       scopes,
+      resourceServer: flag('resourceServer', input.resourceServer) ?? false,
     };
     if (!(await this.store.create(record))) {
       throw new OAuthError('server_error', 'a freshly generated client id already exists');
@@ -145,6 +151,7 @@ export class ClientService {
     const saved = await this.store.update(clientId, {
       redirectUrls: urls,
       scopes,
+      resourceServer: flag('resourceServer', change.resourceServer),
       setAttributes,
       unsetAttributes,
     });

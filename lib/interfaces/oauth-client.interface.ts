@@ -25,6 +25,11 @@ export interface OAuthClient {
    * A request for more is refused with `invalid_scope` (RFC 6749 §3.3, §10.3).
    */
   readonly scopes: readonly string[] | null;
+  /**
+   * Whether the client is a resource server, which may introspect the tokens of every client
+   * under the default `introspectionPolicy` (RFC 7662 §4).
+   */
+  readonly resourceServer: boolean;
   /** When the client was registered. */
   readonly createdAt: Date;
 }
@@ -61,6 +66,8 @@ export interface CreateClientInput {
    * Recommended for every client that can use the client credentials grant.
    */
   scopes?: readonly string[];
+  /** Registers a resource server, which may introspect other clients' tokens. Default false. */
+  resourceServer?: boolean;
 }
 
 /**
@@ -74,6 +81,8 @@ export interface UpdateClientInput {
   attributes?: Readonly<Record<string, AttributeValue | null>>;
   /** Replaces the scopes the client may ask for; `null` lets it ask for any. */
   scopes?: readonly string[] | null;
+  /** Makes the client a resource server, or no longer one. */
+  resourceServer?: boolean;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ConfigurableModuleAsyncOptions, Provider } from '@nestjs/common';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import type { OAuthClient } from './oauth-client.interface';
 
 /**
  * One node of a Redis Cluster.
@@ -76,6 +77,13 @@ export interface OAuthistModuleOptions {
   pendingAuthorizationsPerSource?: number | false;
   /** Lifetime of an access token, in seconds; `null` (the default) means it never expires. */
   accessTokenTtl?: number | null;
+  /**
+   * Which authenticated client the introspection endpoint tells about which token (RFC 7662
+   * §4: a token's claims, its user among them, are not every client's to read). A client the
+   * policy refuses is answered `{ "active": false }`. Default: the token's own client, and
+   * clients registered with `resourceServer: true`.
+   */
+  introspectionPolicy?: IntrospectionPolicy;
   /**
    * Turns on the implicit grant (`response_type=token`, RFC 6749 §4.2). Off by default: OAuth
    * 2.1 drops it and RFC 9700 §2.1.2 advises the code flow with PKCE instead.
@@ -182,6 +190,22 @@ export interface OAuthistModuleExtras {
  * @publicApi
  */
 export type OAuthistModuleRootOptions = OAuthistModuleOptions & OAuthistModuleExtras;
+
+/**
+ * Whether `caller`, an authenticated client, may read the introspection of `token`.
+ * @publicApi
+ */
+export type IntrospectionPolicy = (
+  caller: OAuthClient,
+  token: {
+    /** The client the token was issued to; `null` for none. */
+    readonly clientId: string | null;
+    /** The user who granted it, if any. */
+    readonly userId?: string;
+    /** Its scopes. */
+    readonly scopes: readonly string[];
+  },
+) => boolean;
 
 /**
  * What `OAuthistModule.forRootAsync()` takes: `imports`, `inject` and `useFactory` (or

@@ -1,6 +1,10 @@
 import { Cluster, Redis } from 'ioredis';
 import { OAuthistConfigurationError } from '../errors';
-import type { OAuthistModuleOptions, OAuthistRedisClusterOptions } from '../interfaces';
+import type {
+  IntrospectionPolicy,
+  OAuthistModuleOptions,
+  OAuthistRedisClusterOptions,
+} from '../interfaces';
 import { resolveBruteForce } from './brute-force-limits';
 import type { ResolvedOAuthistOptions } from './resolved-options';
 import { SCOPE_TOKEN } from '../protocol/scope';
@@ -14,6 +18,24 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
     throw new OAuthistConfigurationError(name, `expected a whole number > 0, got ${String(value)}`);
   }
   return value;
+}
+
+/**
+ * RFC 7662 §4: a token's own client may read what it holds, and a resource server the tokens
+ * presented to it; any other client learns nothing, not even whether the token is live.
+ */
+const defaultIntrospectionPolicy: IntrospectionPolicy = (caller, token) =>
+  caller.resourceServer || caller.id === token.clientId;
+
+function introspectionPolicy(value: unknown): IntrospectionPolicy {
+  if (value === undefined) return defaultIntrospectionPolicy;
+  if (typeof value !== 'function') {
+    throw new OAuthistConfigurationError(
+      'introspectionPolicy',
+      'expected a function (caller, token) => boolean',
+    );
+  }
+  return value as IntrospectionPolicy;
 }
 
 const CLUSTER_KEYS = new Set(['clusterNodes', 'clusterOptions']);
@@ -204,6 +226,7 @@ export function resolveOptions(
             60,
           ),
     accessTokenTtl,
+    introspectionPolicy: introspectionPolicy(options.introspectionPolicy),
     implicitGrant: flag('implicitGrant', options.implicitGrant),
     passwordGrantWithoutClient: flag(
       'passwordGrantWithoutClient',

@@ -1,4 +1,4 @@
-import type { OAuthistRedisOption } from '../interfaces';
+import type { IntrospectionPolicy, OAuthistRedisOption } from '../interfaces';
 import type { BruteForceLimits } from './brute-force-limits';
 
 /**
@@ -27,6 +27,8 @@ export interface ResolvedOAuthistOptions {
   readonly pendingAuthorizationsPerSource: number | null;
   /** Lifetime of an access token, seconds; `null`: tokens never expire. */
   readonly accessTokenTtl: number | null;
+  /** Which client may read which token's introspection (RFC 7662 §4). */
+  readonly introspectionPolicy: IntrospectionPolicy;
   /** Whether the implicit grant is on. */
   readonly implicitGrant: boolean;
   /** Whether the token endpoint takes a password grant that names no client. */

@@ -16,6 +16,8 @@ export interface ClientRecord {
   readonly secretHash: string | null;
   /** The scopes it may ask for; `null`: any. */
   readonly scopes: readonly string[] | null;
+  /** Whether it is a resource server (field `rs`). */
+  readonly resourceServer: boolean;
 }
 
 /** A change to a stored client: fields given are replaced, attributes set or removed. */
@@ -24,6 +26,7 @@ export interface ClientChange {
   readonly secretHash?: string;
   /** `null` removes the list. */
   readonly scopes?: readonly string[] | null;
+  readonly resourceServer?: boolean;
   readonly setAttributes?: Readonly<Record<string, string>>;
   readonly unsetAttributes?: readonly string[];
 }
@@ -43,6 +46,7 @@ export class ClientStore {
     };
     if (record.secretHash !== null) fields.secret = record.secretHash;
     if (record.scopes !== null) fields.scopes = JSON.stringify(record.scopes);
+    if (record.resourceServer) fields.rs = '1';
     return this.save(record.id, 'create', record.createdAt, fields, [], record.attributes, []);
   }
 
@@ -51,12 +55,17 @@ export class ClientStore {
     if (change.redirectUrls) fields.redirect_urls = JSON.stringify(change.redirectUrls);
     if (change.secretHash) fields.secret = change.secretHash;
     if (change.scopes) fields.scopes = JSON.stringify(change.scopes);
+    if (change.resourceServer) fields.rs = '1';
+    const drop = [
+      ...(change.scopes === null ? ['scopes'] : []),
+      ...(change.resourceServer === false ? ['rs'] : []),
+    ];
     return this.save(
       id,
       'update',
       0,
       fields,
-      change.scopes === null ? ['scopes'] : [],
+      drop,
       change.setAttributes ?? {},
       change.unsetAttributes ?? [],
     );
@@ -173,5 +182,6 @@ function parseRecord(id: string, hash: Record<string, string>): ClientRecord | n
     createdAt: Number(hash.created),
     secretHash: hash.secret ?? null,
     scopes: hash.scopes === undefined ? null : (JSON.parse(hash.scopes) as string[]),
+    resourceServer: hash.rs === '1',
   };
 }

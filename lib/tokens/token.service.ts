@@ -11,6 +11,7 @@ import { ProtectedResourceRequest } from './protected-resource-request';
 import type { HttpRequestLike } from '../http/http-request';
 import { OAuthError } from '../errors';
 import type { IssuedAccessToken } from './issued-access-token';
+import type { OAuthClient } from '../interfaces';
 import { AccessTokenGrant, TokenMinter } from './token-minter';
 
 /** The claims of RFC 7662 §2.2, which no extra may imitate. */
@@ -108,14 +109,21 @@ export class TokenService {
     return this.minter.revokeGrant(userId, clientId);
   }
 
-  /** RFC 7662 introspection: `{ active: false }` for anything that is not a live token. */
-  async introspect(token: string): Promise<IntrospectionResponse> {
+  /**
+   * RFC 7662 introspection: `{ active: false }` for anything that is not a live token. With
+   * `caller`, on behalf of that client: `{ active: false }` too unless the
+   * `introspectionPolicy` lets it read this token (RFC 7662 §4).
+   */
+  async introspect(token: string, caller?: OAuthClient): Promise<IntrospectionResponse> {
     let accessToken: AccessToken;
     try {
       accessToken = await this.verifyAccessToken(token);
     } catch (error) {
       if (error instanceof InvalidAccessToken) return { active: false };
       throw error;
+    }
+    if (caller !== undefined && !this.options.introspectionPolicy(caller, accessToken)) {
+      return { active: false };
     }
     const claims: ActiveTokenIntrospection = {
       active: true,

@@ -4,7 +4,7 @@ import { ClientService, OAuthClient, RegisteredClient, TokenService } from '../.
 /** A mistake of the caller (bad argument, missing object): one line on stderr, exit code 2. */
 export class UsageError extends Error {}
 
-type ClientJson = Record<string, string | string[] | null>;
+type ClientJson = Record<string, string | string[] | boolean | null>;
 
 /**
  * The client's own fields in the CLI's output. Attributes are printed beside them, so an
@@ -17,6 +17,7 @@ const CLIENT_FIELDS: ReadonlySet<string> = new Set([
   'client_type',
   'redirect_urls',
   'scopes',
+  'resource_server',
 ]);
 
 function clientJson(client: OAuthClient | RegisteredClient): ClientJson {
@@ -32,6 +33,8 @@ function clientJson(client: OAuthClient | RegisteredClient): ClientJson {
   });
   // Only a client registered with --scope has a list; without one it may ask for any scope.
   if (client.scopes !== null) json.scopes = [...client.scopes];
+  // Printed only for a resource server, which may introspect every client's tokens.
+  if (client.resourceServer) json.resource_server = true;
   if ('secret' in client && client.secret !== undefined) json.client_secret = client.secret;
   return json;
 }
@@ -80,6 +83,7 @@ export function cliProgram(
     .requiredOption('--redirect-url <url>', 'a redirection URI (repeatable)', collect)
     .option('--name <name>', 'a display name')
     .option('--attr <key=value>', 'an extra attribute (repeatable)', attribute)
+    .option('--resource-server', "a resource server: it may introspect every client's tokens")
     .option(
       '--scope <scope>',
       'a scope the client may ask for (repeatable; none: any configured scope)',
@@ -93,6 +97,7 @@ export function cliProgram(
         name?: string;
         attr?: Record<string, string>;
         scope?: string[];
+        resourceServer?: boolean;
       }) => {
         const attributes = {
           ...options.attr,
@@ -103,6 +108,7 @@ export function cliProgram(
           redirectUrls: options.redirectUrl,
           attributes,
           scopes: options.scope,
+          resourceServer: options.resourceServer,
         });
         print(clientJson(created));
       },

@@ -320,8 +320,8 @@ describe.each(ADAPTERS)('revocation and introspection (%s)', (adapter) => {
       const accessToken = await clientCredentialsToken(e2e.server, other, 'email', TTL);
       const response = await introspect().send({
         token: accessToken,
-        client_id: web.id,
-        client_secret: secretOf(web),
+        client_id: other.id,
+        client_secret: secretOf(other),
       });
       expectIntrospection(response, {
         active: true,
@@ -331,6 +331,45 @@ describe.each(ADAPTERS)('revocation and introspection (%s)', (adapter) => {
         iat: expect.any(Number),
         exp: expect.any(Number),
       });
+    });
+
+    it('tells another client nothing of a token, not even that it is live (RFC 7662 §4)', async () => {
+      const code = await codeThroughConsent(
+        e2e.server,
+        { client_id: web.id, response_type: 'code', scope: 'profile' },
+        'alice',
+      );
+      const issued = expectTokenSuccess(
+        await request(e2e.server)
+          .post('/oauth/token')
+          .set('Authorization', basicOf(web))
+          .type('form')
+          .send({ grant_type: 'authorization_code', code }),
+        { scope: 'profile', expiresIn: TTL },
+      );
+      const response = await introspect()
+        .set('Authorization', basicOf(other))
+        .send({ token: issued.access_token });
+      expectIntrospection(response, { active: false });
+      await me(issued.access_token).expect(200);
+    });
+
+    it("lets a client registered as a resource server read any client's token (RFC 7662 §4)", async () => {
+      const api = await e2e.clients.create({
+        clientType: 'web',
+        redirectUrls: [CALLBACK],
+        resourceServer: true,
+      });
+      const accessToken = await clientCredentialsToken(e2e.server, other, 'email', TTL);
+      const response = await introspect()
+        .set('Authorization', basicOf(api))
+        .send({ token: accessToken });
+      expect(response.body).toMatchObject({ active: true, client_id: other.id });
+      await e2e.clients.update(api.id, { resourceServer: false });
+      const after = await introspect()
+        .set('Authorization', basicOf(api))
+        .send({ token: accessToken });
+      expectIntrospection(after, { active: false });
     });
   });
 

@@ -29,17 +29,21 @@ describe('client CLI: attributes beside the fields', () => {
 
   const create = ['client', 'create', '--type', 'web', '--redirect-url', 'https://app.example/cb'];
 
-  it.each(['client_id', 'client_secret', 'client_type', 'redirect_urls', 'scopes'])(
-    'refuses --attr %s=... as a usage error, creating nothing',
-    async (name) => {
-      const before = await clients.count();
-      const refused = await run(...create, '--attr', `${name}=SPOOFED`).catch((e: unknown) => e);
-      expect(refused).toBeInstanceOf(CommanderError);
-      expect((refused as CommanderError).code).toBe('commander.invalidArgument');
-      expect((refused as CommanderError).message).toContain(`${name} is a field of every client`);
-      expect(await clients.count()).toBe(before);
-    },
-  );
+  it.each([
+    'client_id',
+    'client_secret',
+    'client_type',
+    'redirect_urls',
+    'scopes',
+    'resource_server',
+  ])('refuses --attr %s=... as a usage error, creating nothing', async (name) => {
+    const before = await clients.count();
+    const refused = await run(...create, '--attr', `${name}=SPOOFED`).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CommanderError);
+    expect((refused as CommanderError).code).toBe('commander.invalidArgument');
+    expect((refused as CommanderError).message).toContain(`${name} is a field of every client`);
+    expect(await clients.count()).toBe(before);
+  });
 
   it('refuses the same names when listing by attribute', async () => {
     const refused = await run('client', 'list', '--attr', 'client_type=native').catch(
@@ -107,6 +111,13 @@ describe('client CLI: attributes beside the fields', () => {
     expect((refused as OAuthError).error).toBe('invalid_client_metadata');
     expect((refused as OAuthError).status).toBeLessThan(500);
     expect(await clients.count()).toBe(before);
+  });
+  it('client create --resource-server registers a resource server, printed as resource_server', async () => {
+    const created = (await run(...create, '--resource-server')) as Printed;
+    expect(created.resource_server).toBe(true);
+    expect((await clients.get(created.client_id as string))?.resourceServer).toBe(true);
+    const plain = (await run(...create)) as Printed;
+    expect(plain).not.toHaveProperty('resource_server');
   });
 });
 

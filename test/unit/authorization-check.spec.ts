@@ -15,6 +15,7 @@ const WEB: OAuthClient = {
   redirectUrls: ['https://web.example/cb'],
   attributes: {},
   scopes: null,
+  resourceServer: false,
   createdAt: new Date('2024-01-01T00:00:00Z'),
 };
 
@@ -25,6 +26,7 @@ const NATIVE: OAuthClient = {
   redirectUrls: ['com.example.app:/cb'],
   attributes: {},
   scopes: null,
+  resourceServer: false,
   createdAt: new Date('2024-01-01T00:00:00Z'),
 };
 
@@ -35,6 +37,7 @@ const MULTI: OAuthClient = {
   redirectUrls: ['https://multi.example/a', 'https://multi.example/b'],
   attributes: {},
   scopes: null,
+  resourceServer: false,
   createdAt: new Date('2024-01-01T00:00:00Z'),
 };
 

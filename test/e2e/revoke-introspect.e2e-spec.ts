@@ -69,6 +69,23 @@ describe.each(ADAPTERS)('revocation and introspection (%s)', (adapter) => {
     return request(e2e.server).get('/api/me').set('Authorization', `Bearer ${accessToken}`);
   }
 
+  /** A token alice grants web through the consent page, exchanged by web for `scope`. */
+  async function aliceToken(scope: string): Promise<{ access_token: string }> {
+    const code = await codeThroughConsent(
+      e2e.server,
+      { client_id: web.id, response_type: 'code', scope },
+      'alice',
+    );
+    return expectTokenSuccess(
+      await request(e2e.server)
+        .post('/oauth/token')
+        .set('Authorization', basicOf(web))
+        .type('form')
+        .send({ grant_type: 'authorization_code', code }),
+      { scope, expiresIn: TTL },
+    );
+  }
+
   function webToken(): Promise<string> {
     return clientCredentialsToken(e2e.server, web, 'profile', TTL);
   }
@@ -282,19 +299,7 @@ describe.each(ADAPTERS)('revocation and introspection (%s)', (adapter) => {
 
     it("describes a user's live token: scope, client_id, token_type, exp, iat, sub and extras (RFC 7662 §2.2)", async () => {
       const before = nowInSeconds();
-      const code = await codeThroughConsent(
-        e2e.server,
-        { client_id: web.id, response_type: 'code', scope: 'profile email' },
-        'alice',
-      );
-      const issued = expectTokenSuccess(
-        await request(e2e.server)
-          .post('/oauth/token')
-          .set('Authorization', basicOf(web))
-          .type('form')
-          .send({ grant_type: 'authorization_code', code }),
-        { scope: 'profile email', expiresIn: TTL },
-      );
+      const issued = await aliceToken('profile email');
       const after = nowInSeconds();
       const response = await introspect()
         .set('Authorization', basicOf(web))
@@ -334,19 +339,7 @@ describe.each(ADAPTERS)('revocation and introspection (%s)', (adapter) => {
     });
 
     it('tells another client nothing of a token, not even that it is live (RFC 7662 §4)', async () => {
-      const code = await codeThroughConsent(
-        e2e.server,
-        { client_id: web.id, response_type: 'code', scope: 'profile' },
-        'alice',
-      );
-      const issued = expectTokenSuccess(
-        await request(e2e.server)
-          .post('/oauth/token')
-          .set('Authorization', basicOf(web))
-          .type('form')
-          .send({ grant_type: 'authorization_code', code }),
-        { scope: 'profile', expiresIn: TTL },
-      );
+      const issued = await aliceToken('profile');
       const response = await introspect()
         .set('Authorization', basicOf(other))
         .send({ token: issued.access_token });

@@ -60,6 +60,7 @@ export class PasswordGrant implements GrantType<AccessTokenGrant> {
         attempt.fail();
         throw new OAuthError('invalid_grant', 'the username or password is wrong');
       }
+      attempt.succeed();
       const grant = userGrant(extras, 'the UserCredentialsVerifier');
       return Object.freeze({
         clientId: request.client?.id ?? null,

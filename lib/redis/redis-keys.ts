@@ -104,6 +104,14 @@ export class RedisKeys {
   }
 
   /**
+   * Set: the sources from which a username's user signed in with the right password lately;
+   * the username's ceiling over every source does not apply to them. Beside its attempts.
+   */
+  knownSources(username: string): string {
+    return `${this.prefix}:{username:${keySegment(username)}}:known`;
+  }
+
+  /**
    * Sorted set: the recent counted attempts at one username from every source together, or
    * the authorization requests one source (the id) started.
    */

@@ -4,9 +4,13 @@ import type { BruteForceLimits } from '../options/brute-force-limits';
 import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { RedisConnection } from '../redis/redis-connection';
 import { storageCall } from '../redis/storage-call';
+import { UNKNOWN_SOURCE } from './attempt-source';
 import { AttemptSubject, pendingSubject } from './attempt-subject';
 import { LimitedAttempt } from './limited-attempt';
 import { tooManyAttempts } from './too-many-attempts';
+
+/** How long a source that signed a user in stays known for that username, without another. */
+const KNOWN_SOURCE_SECONDS = 30 * 86400;
 
 /** Members of a subject's set must differ even when two attempts share a millisecond. */
 function attemptId(): string {
@@ -74,7 +78,9 @@ export class AttemptLimiter {
   /** Starts counting an attempt whose outcome only the application knows (see `LimitedAttempt`). */
   begin(subject: AttemptSubject): LimitedAttempt {
     const id = attemptId();
-    return new LimitedAttempt(this.count(subject, id), () => this.withdraw(subject, id));
+    return new LimitedAttempt(this.count(subject, id), (succeeded) =>
+      this.withdraw(subject, id, succeeded),
+    );
   }
 
   private async count(subject: AttemptSubject, attempt: string): Promise<void> {
@@ -88,8 +94,8 @@ export class AttemptLimiter {
       subject.kind === 'username'
         ? this.redis.runScript(
             'limitAttempts',
-            [perSource, keys.attemptsOf(subject.kind, subject.id)],
-            [windowSeconds * 1000, maxFailures, attempt, maxFailuresPerUsername],
+            [perSource, keys.attemptsOf(subject.kind, subject.id), keys.knownSources(subject.id)],
+            [windowSeconds * 1000, maxFailures, attempt, maxFailuresPerUsername, subject.source],
           )
         : this.redis.runScript(
             'limitAttempts',
@@ -102,15 +108,25 @@ export class AttemptLimiter {
     if (reply > 0) throw tooManyAttempts(subject, reply);
   }
 
-  private async withdraw(subject: AttemptSubject, attempt: string): Promise<void> {
+  private async withdraw(
+    subject: AttemptSubject,
+    attempt: string,
+    succeeded: boolean,
+  ): Promise<void> {
     if (this.limits === null) return;
     const { keys } = this.redis;
+    const { client } = this.redis;
+    const username = subject.kind === 'username';
+    const known = keys.knownSources(subject.id);
+    // A source whose user signed in with the right password (not the unknown source, which
+    // would let everyone without an address past the ceiling).
+    const remember = username && succeeded && subject.source !== UNKNOWN_SOURCE;
     await storageCall(
       Promise.all([
-        this.redis.client.zrem(keys.attempts(subject.kind, subject.id, subject.source), attempt),
-        subject.kind === 'username'
-          ? this.redis.client.zrem(keys.attemptsOf(subject.kind, subject.id), attempt)
-          : 0,
+        client.zrem(keys.attempts(subject.kind, subject.id, subject.source), attempt),
+        username ? client.zrem(keys.attemptsOf(subject.kind, subject.id), attempt) : 0,
+        remember ? client.sadd(known, subject.source) : 0,
+        remember ? client.expire(known, KNOWN_SOURCE_SECONDS) : 0,
       ]),
     );
   }

@@ -8,10 +8,12 @@
 export class LimitedAttempt {
   private failed = false;
 
+  private succeeded = false;
+
   /** @internal */
   constructor(
     private readonly counted: Promise<void>,
-    private readonly withdraw: () => Promise<void>,
+    private readonly withdraw: (succeeded: boolean) => Promise<void>,
   ) {
     // Awaited by admitted(), or by nobody when the request fails before its check.
     counted.catch(() => undefined);
@@ -27,11 +29,21 @@ export class LimitedAttempt {
     this.failed = true;
   }
 
+  /**
+   * The credentials were right: besides being withdrawn, the attempt makes its source known
+   * for that username, so that failures from elsewhere filling the username's ceiling do not
+   * keep its user out from there.
+   */
+  succeed(): void {
+    this.succeeded = true;
+  }
+
   /** Ends the attempt: anything but a failure is withdrawn. */
   end(): void {
     if (this.failed) return;
     // Sent, not awaited: a successful request need not wait for it, and a withdrawal lost to a
     // Redis failure only counts one attempt too many until the window passes.
-    this.counted.then(this.withdraw).catch(() => undefined);
+    const succeeded = this.succeeded;
+    this.counted.then(() => this.withdraw(succeeded)).catch(() => undefined);
   }
 }

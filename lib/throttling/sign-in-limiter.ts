@@ -15,7 +15,7 @@ import type { LimitedAttempt } from './limited-attempt';
  * const attempt = this.signIns.begin(username, req);
  * try {
  *   await attempt.admitted(); // over the limit: an OAuthError with status 429 and Retry-After
- *   if (!users.check(username, password)) { attempt.fail(); ... }
+ *   if (!users.check(username, password)) { attempt.fail(); ... } else { attempt.succeed(); ... }
  * } finally {
  *   attempt.end();
  * }
@@ -29,7 +29,9 @@ export class SignInLimiter {
 
   /**
    * Counts one sign-in attempt for `username` from the request's address, before the password
-   * is checked; `fail()` keeps it counted, anything else is withdrawn at `end()`.
+   * is checked; `fail()` keeps it counted, anything else is withdrawn at `end()`, and
+   * `succeed()` also makes the address known for the username, so that the ceiling over every
+   * source, once others fill it, does not keep the user out from there.
    */
   begin(username: string, request: HttpRequestLike): LimitedAttempt {
     const address = request.ip ?? request.socket?.remoteAddress;

@@ -65,6 +65,7 @@ export class LoginController {
         );
         return;
       }
+      attempt.succeed();
       await this.sessions.signIn(req, res, user);
       res.redirect(303, returnTo);
     } catch (error) {

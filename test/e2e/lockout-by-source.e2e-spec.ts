@@ -23,7 +23,7 @@ const RIGHTFUL = '127.0.0.3';
 
 const verifier: UserCredentialsVerifier = {
   verify: (username, password) =>
-    username.toLowerCase() === 'bob' && password === 'right' ? { userId: 'bob' } : null,
+    password === 'right' ? { userId: username.toLowerCase() } : null,
 };
 
 interface Answer {
@@ -141,5 +141,17 @@ describe.each(ADAPTERS)('an attacker cannot lock out a client or a user (%s)', (
     // Past the ceiling, every address waits, the rightful one too: the price of the bound.
     expect(answered).toBe(PER_USERNAME);
     expect((await password(RIGHTFUL, username, 'guess')).status).toBe(429);
+  });
+
+  it('keeps letting the user in from where they signed in before, once others fill the ceiling', async () => {
+    const username = `dora-${adapter}`;
+    // Signed in from RIGHTFUL a while ago: that address is known for the username.
+    expect((await password(RIGHTFUL, username, 'right')).status).toBe(200);
+    for (const from of ['127.0.0.10', '127.0.0.11', '127.0.0.12']) {
+      for (let i = 0; i < MAX_FAILURES; i++) await password(from, username, `guess-${i}`);
+    }
+    // The ceiling is full: a new address waits, the known one does not.
+    expect((await password('127.0.0.13', username, 'right')).status).toBe(429);
+    expect((await password(RIGHTFUL, username, 'right')).status).toBe(200);
   });
 });

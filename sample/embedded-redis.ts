@@ -152,9 +152,49 @@ async function waitUntilGone(pid: number): Promise<void> {
   }
 }
 
+const CONNECTION_NAME = 'oauthist-sample:';
+
+/** The name this process's connections give themselves, so that others can tell it is here. */
+export function embeddedConnectionName(): string {
+  return `${CONNECTION_NAME}${process.pid}`;
+}
+
+/** Whether another process of the sample or the CLI is connected (by CLIENT LIST's names). */
+async function usedByOthers(socketPath: string): Promise<boolean> {
+  const connection = probe(socketPath);
+  try {
+    await connection.connect();
+    const clients = String(await connection.call('CLIENT', 'LIST'));
+    const own = embeddedConnectionName();
+    return clients.split('\n').some((line) => {
+      const name = /(?:^| )name=(\S*)/.exec(line)?.[1] ?? '';
+      return name.startsWith(CONNECTION_NAME) && name !== own;
+    });
+  } catch {
+    return false;
+  } finally {
+    connection.disconnect();
+  }
+}
+
+/** SHUTDOWN (which writes the append-only file out first), then waits until it is gone. */
+async function shutdown(socketPath: string, pid: number): Promise<void> {
+  const connection = probe(socketPath);
+  try {
+    await connection.connect();
+    await connection.shutdown();
+  } catch {
+    // The connection closes as the server shuts down, or it had already gone.
+  } finally {
+    connection.disconnect();
+  }
+  await waitUntilGone(pid);
+}
+
 /**
  * Takes over a server that answers on the socket but that no running process owns: the run
- * that started it ended without stopping it (SIGKILL, a power cut). This run stops it.
+ * that started it ended without stopping it (SIGKILL, a power cut). This run stops it, unless
+ * another still uses it, which then does.
  */
 async function adopt(socketPath: string, owner: OwnerFile): Promise<EmbeddedRedis> {
   const pid = await serverPid(socketPath);
@@ -164,18 +204,25 @@ async function adopt(socketPath: string, owner: OwnerFile): Promise<EmbeddedRedi
     socketPath,
     stop: async () => {
       forget();
-      // SHUTDOWN writes the append-only file out before the server exits.
-      const connection = probe(socketPath);
-      try {
-        await connection.connect();
-        await connection.shutdown();
-      } catch {
-        // The connection closes as the server shuts down, or it had already gone.
-      } finally {
-        connection.disconnect();
-      }
-      await waitUntilGone(pid);
+      if (!(await usedByOthers(socketPath))) await shutdown(socketPath, pid);
       owner.release();
+    },
+  };
+}
+
+/**
+ * Uses a server another living process owns. Its owner stops it; but if the owner ended while
+ * this process still used it, the last user stops it.
+ */
+function share(socketPath: string, owner: OwnerFile): EmbeddedRedis {
+  return {
+    socketPath,
+    stop: async () => {
+      const current = owner.read();
+      if (current !== undefined && isRunning(current)) return;
+      if (await usedByOthers(socketPath)) return;
+      const pid = await serverPid(socketPath).catch(() => undefined);
+      if (pid !== undefined) await shutdown(socketPath, pid);
     },
   };
 }
@@ -204,9 +251,7 @@ export async function startEmbeddedRedis(
   if (await answers(socketPath)) {
     // Its owner may be this very process (another part of it started the server).
     const current = owner.read();
-    if (current !== undefined && isRunning(current)) {
-      return { socketPath, stop: async () => undefined };
-    }
+    if (current !== undefined && isRunning(current)) return share(socketPath, owner);
     return adopt(socketPath, owner);
   }
   if (spawnSync(command, ['--version']).error) {
@@ -250,6 +295,11 @@ export async function startEmbeddedRedis(
     socketPath,
     stop: async () => {
       forget();
+      // Another run shares it: the owner leaves, and the last user stops it (see share()).
+      if (await usedByOthers(socketPath)) {
+        owner.release();
+        return;
+      }
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { BoundedCluster } from '../lib';
-import { startEmbeddedRedis } from './embedded-redis';
+import { embeddedConnectionName, startEmbeddedRedis } from './embedded-redis';
 import type { SampleConfig } from './sample-config';
 
 /** A Redis connection for the sample or the CLI, and how to let go of everything behind it. */
@@ -36,7 +36,8 @@ export async function connectSampleRedis(
   }
   const embedded = await startEmbeddedRedis(join(cwd, '.oauthist-data'));
   return reachable(
-    new Redis({ path: embedded.socketPath, ...bounded }),
+    // Named, so that a run about to stop the server sees that this one still uses it.
+    new Redis({ path: embedded.socketPath, ...bounded, connectionName: embeddedConnectionName() }),
     'the embedded redis-server',
     embedded.stop,
   );

@@ -283,6 +283,24 @@ describe('nothing outlives the sample', () => {
     await expectAllEnded(run.all, run.port);
   });
 
+  it('of two samples sharing one redis-server, the first to end leaves it to the other, which stops it', async () => {
+    const first = await npmStart();
+    const redis = startedRedis(first);
+    const second = await npmStart();
+    expect(second.redis).toBeUndefined();
+    process.kill(first.npm.pid as number, 'SIGTERM');
+    await expectAllEnded(
+      first.all.filter((info) => info.pid !== redis.pid),
+      first.port,
+    );
+    // Still in use by the second: it stays, and the second still serves.
+    expect(running(redis.pid)).toBe(true);
+    expect((await cli('client', 'list')).code).toBe(0);
+    expect(await accepts(second.port)).toBe(true);
+    process.kill(second.npm.pid as number, 'SIGTERM');
+    await expectAllEnded([...second.all, redis], second.port);
+  });
+
   it('after a crash of the sample, the next CLI command adopts its redis-server and stops it, data kept', async () => {
     const run = await npmStart();
     const redis = startedRedis(run);

@@ -19,11 +19,13 @@ export type {
   OAuthistModuleRootOptions,
   OAuthistRedisClusterOptions,
   OAuthistRedisOption,
+  OAuthistRefreshTokenOptions,
   OAuthistRoutes,
 } from './interfaces';
 export { OAUTHIST_OPTIONS } from './options/resolved-options';
 export type { ResolvedOAuthistOptions } from './options/resolved-options';
 export type { BruteForceLimits } from './options/brute-force-limits';
+export type { RefreshTokenPolicy } from './options/refresh-token-policy';
 export { BoundedCluster } from './redis/bounded-cluster';
 
 // Clients

@@ -6,6 +6,7 @@ import { AuthorizationEndpoint } from './controllers/authorization-endpoint';
 import { OAuthErrorFilter } from './filters/oauth-error.filter';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { GrantTypeRegistry } from './grants/grant-type.registry';
 import { GrantService } from './grants/grant.service';
 import { PasswordGrant } from './grants/password.grant';
@@ -53,6 +54,7 @@ import { TokenService } from './tokens/token.service';
     AuthorizationCodeGrant,
     PasswordGrant,
     ClientCredentialsGrant,
+    RefreshTokenGrant,
     GrantTypeRegistry,
     GrantService,
     AuthorizationEndpoint,

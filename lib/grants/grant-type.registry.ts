@@ -7,6 +7,7 @@ import { AuthorizationCodeGrant } from './authorization-code.grant';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 import { GRANT_TYPE_METADATA, GrantType } from './grant-type';
 import { PasswordGrant } from './password.grant';
+import { RefreshTokenGrant } from './refresh-token.grant';
 
 // RFC 6749 appendix A.10: grant-name = 1*name-char, or an absolute URI (§4.5).
 const GRANT_NAME = /^([-._A-Za-z0-9]+|[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]+)$/;
@@ -30,6 +31,7 @@ export class GrantTypeRegistry implements OnModuleInit {
     private readonly builtIn: AuthorizationCodeGrant,
     private readonly password: PasswordGrant,
     private readonly clientCredentials: ClientCredentialsGrant,
+    private readonly refresh: RefreshTokenGrant,
     private readonly connection: RedisConnection,
   ) {}
 
@@ -69,7 +71,12 @@ export class GrantTypeRegistry implements OnModuleInit {
   private all(): ReadonlyMap<string, GrantType> {
     if (this.grants !== null) return this.grants;
     this.password.checkVerifier();
-    const builtIn: GrantType[] = [this.builtIn, this.clientCredentials, this.password];
+    const builtIn: GrantType[] = [
+      this.builtIn,
+      this.clientCredentials,
+      this.password,
+      this.refresh,
+    ];
     const grants = new Map<string, GrantType>();
     for (const grant of [...builtIn, ...this.discovered(builtIn)]) {
       checkShape(grant);

@@ -118,6 +118,11 @@ export class GrantService {
     return this.load(source, 'client_credentials');
   }
 
+  /** A refresh request (RFC 6749 §6), loaded; on with the `refreshTokens` option. */
+  refreshTokenRequest(source: ParameterSource): Promise<TokenRequest> {
+    return this.load(source, 'refresh_token');
+  }
+
   /**
    * The token endpoint's request for whatever `grant_type` names, built-in or the
    * application's own (`@OAuthGrantType()`), loaded. An unknown or missing grant type gives a

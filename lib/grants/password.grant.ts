@@ -67,6 +67,7 @@ export class PasswordGrant implements GrantType<AccessTokenGrant> {
         userId: grant.userId,
         scopes: request.requestedScopes(),
         extras: grant.extras,
+        refreshToken: true,
       });
     } finally {
       attempt.end();

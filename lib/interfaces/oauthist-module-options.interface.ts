@@ -78,6 +78,12 @@ export interface OAuthistModuleOptions {
   /** Lifetime of an access token, in seconds; `null` (the default) means it never expires. */
   accessTokenTtl?: number | null;
   /**
+   * Turns on refresh tokens (RFC 6749 §6): the authorization code and password grants (and a
+   * grant type of the application that asks) then return a `refresh_token`, and the token
+   * endpoint takes the `refresh_token` grant. Off by default.
+   */
+  refreshTokens?: OAuthistRefreshTokenOptions | false;
+  /**
    * Which authenticated client the introspection endpoint tells about which token (RFC 7662
    * §4: a token's claims, its user among them, are not every client's to read). A client the
    * policy refuses is answered `{ "active": false }`. Default: the token's own client, and
@@ -132,6 +138,34 @@ export interface OAuthistModuleOptions {
    * the endpoints answer 429 with `Retry-After`. On by default; `false` turns it off.
    */
   bruteForce?: OAuthistBruteForceOptions | false;
+}
+
+/**
+ * How refresh tokens live (RFC 6749 §6, RFC 9700 §4.14). Every authorization (a consent, or
+ * one password grant) starts a family: one refresh token at a time, and the access tokens
+ * issued from it.
+ * @publicApi
+ */
+export interface OAuthistRefreshTokenOptions {
+  /**
+   * Seconds a family lives, counted from the user's consent (or the password grant): rotation
+   * renews the refresh token, never the family, so no authorization outlives this.
+   */
+  ttl: number;
+  /** Seconds a family may go unused before it ends, at most `ttl`. Unset: only `ttl` ends it. */
+  idleTtl?: number;
+  /**
+   * `'every-client'` (the default): each refresh returns a new refresh token and retires the
+   * one presented. `'public-clients'`: a confidential client keeps its refresh token, which its
+   * authentication binds to it (RFC 9700 §4.14.2); a public client's always rotates.
+   */
+  rotation?: 'every-client' | 'public-clients';
+  /**
+   * Seconds after a rotation in which the retired refresh token may be presented again, by a
+   * client that lost the answer, for a fresh pair, without counting as reuse. Default 0; at
+   * most 300.
+   */
+  reuseGraceSeconds?: number;
 }
 
 /**

@@ -6,6 +6,7 @@ import type {
   OAuthistRedisClusterOptions,
 } from '../interfaces';
 import { resolveBruteForce } from './brute-force-limits';
+import { resolveRefreshTokens } from './refresh-token-policy';
 import type { ResolvedOAuthistOptions } from './resolved-options';
 import { SCOPE_TOKEN } from '../protocol/scope';
 
@@ -226,6 +227,7 @@ export function resolveOptions(
             60,
           ),
     accessTokenTtl,
+    refreshTokens: resolveRefreshTokens(options.refreshTokens),
     introspectionPolicy: introspectionPolicy(options.introspectionPolicy),
     implicitGrant: flag('implicitGrant', options.implicitGrant),
     passwordGrantWithoutClient: flag(

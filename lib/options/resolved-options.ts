@@ -1,5 +1,6 @@
 import type { IntrospectionPolicy, OAuthistRedisOption } from '../interfaces';
 import type { BruteForceLimits } from './brute-force-limits';
+import type { RefreshTokenPolicy } from './refresh-token-policy';
 
 /**
  * Injection token of the module options after validation, with every default filled in
@@ -27,6 +28,8 @@ export interface ResolvedOAuthistOptions {
   readonly pendingAuthorizationsPerSource: number | null;
   /** Lifetime of an access token, seconds; `null`: tokens never expire. */
   readonly accessTokenTtl: number | null;
+  /** The refresh-token policy; `null`: no refresh tokens are issued. */
+  readonly refreshTokens: RefreshTokenPolicy | null;
   /** Which client may read which token's introspection (RFC 7662 §4). */
   readonly introspectionPolicy: IntrospectionPolicy;
   /** Whether the implicit grant is on. */

@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Cluster } from 'ioredis';
-import { EXCHANGE_CODE_STATUS, ISSUE_TOKEN_STATUS, REVOKE_TOKEN_STATUS } from './lua-scripts';
+import {
+  EXCHANGE_CODE_STATUS,
+  ISSUE_TOKEN_STATUS,
+  REFRESH_TOKEN_STATUS,
+  REVOKE_REFRESH_TOKEN_STATUS,
+  REVOKE_TOKEN_STATUS,
+} from './lua-scripts';
 import { RedisConnection, RedisClient } from './redis-connection';
 import { storageCall, storageReplies } from './storage-call';
-import { IDENTITY_FIELD, secondsNow, tokenHead, tombstone } from './token-record';
+import { familyField, IDENTITY_FIELD, secondsNow, tokenHead, tombstone } from './token-record';
 
 /** What is stored for an authorization code (never the code itself). */
 export interface CodeRecord {
@@ -31,7 +37,62 @@ export interface CodeExchange {
   readonly tokenField: string;
   readonly issuedAt: number;
   readonly expiresAt: number | null;
+  /** The refresh-token family to start with the token, if any. */
+  readonly family?: FamilyStart;
 }
+
+/** A refresh-token family started with an access token (see grant.lua's `parseFamily`). */
+export interface FamilyStart {
+  readonly familyId: string;
+  /** The field of its first refresh token. */
+  readonly refreshField: string;
+  /** Its lifetime in seconds: from the user's consent for a code, else from now. */
+  readonly ttl: number;
+  /** How long it may go unused, seconds; `null`: no limit. */
+  readonly idleTtl: number | null;
+}
+
+/** What a refresh (RFC 6749 §6) is asked to do. */
+export interface RefreshExchange {
+  readonly grantId: string;
+  readonly familyId: string;
+  /** The presented refresh token's field. */
+  readonly presentedField: string;
+  readonly clientId: string;
+  /** The scopes asked for; empty: what the user granted. */
+  readonly requestedScopes: readonly string[];
+  /** The scopes the client may still have; `null`: any. */
+  readonly allowedScopes: readonly string[] | null;
+  readonly accessField: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number | null;
+  /** The new refresh token's field; `null`: the client's refresh token does not rotate. */
+  readonly refreshField: string | null;
+  readonly reuseGraceSeconds: number;
+  readonly idleTtl: number | null;
+}
+
+/** Why a refresh was refused: the script's return codes. */
+export type RefreshFailure =
+  'unknown' | 'client_mismatch' | 'reused' | 'scope_widened' | 'scope_withdrawn';
+
+/** A refresh that went through: the new access token's scope and extras, and the grant's identity. */
+export interface RefreshOutcome {
+  readonly scope: string;
+  /** The extras as stored (JSON), '' for none. */
+  readonly extras: string;
+  readonly identity: string;
+  /** Whether the refresh token rotated (the new one is then the family's). */
+  readonly rotated: boolean;
+}
+
+const REFRESH_FAILURES: Readonly<Record<number, RefreshFailure>> = {
+  [REFRESH_TOKEN_STATUS.unknown]: 'unknown',
+  [REFRESH_TOKEN_STATUS.client_mismatch]: 'client_mismatch',
+  [REFRESH_TOKEN_STATUS.reused]: 'reused',
+  [REFRESH_TOKEN_STATUS.scope_widened]: 'scope_widened',
+  [REFRESH_TOKEN_STATUS.scope_withdrawn]: 'scope_withdrawn',
+};
 
 /** Why an exchange was refused: the script's return codes. */
 export type CodeExchangeFailure =
@@ -113,6 +174,8 @@ export class GrantStore {
       redirect_given: code.redirectUriGiven ? '1' : '0',
       grant: code.grantIdentity,
       body: code.tokenBody,
+      // The consent's time: a refresh-token family started by the code is counted from it.
+      at: String(secondsNow()),
     };
     if (code.codeChallenge) {
       fields.challenge = code.codeChallenge;
@@ -131,9 +194,12 @@ export class GrantStore {
   /** Exchanges a code; the token body and grant identity on success, or why it was refused. */
   async exchangeCode(
     exchange: CodeExchange,
-  ): Promise<{ body: string; identity: string } | { failure: CodeExchangeFailure }> {
+  ): Promise<
+    { body: string; identity: string; familyStarted: boolean } | { failure: CodeExchangeFailure }
+  > {
     const { keys } = this.redis;
     const now = secondsNow();
+    const { family } = exchange;
     const reply = await storageCall(
       this.redis.runScript(
         'exchangeCode',
@@ -144,12 +210,13 @@ export class GrantStore {
           exchange.codeVerifierS256 ?? '',
           exchange.codeVerifier ?? '',
           exchange.tokenField,
-          tokenHead(exchange.issuedAt, exchange.expiresAt),
+          tokenHead(exchange.issuedAt, exchange.expiresAt, family?.familyId),
           grantLifetime(exchange.expiresAt, now),
           now,
           EXPIRED_GRACE,
           tombstone(now + TOMBSTONE_TTL),
           TOMBSTONE_TTL,
+          ...familyArguments(family),
         ],
       ),
     );
@@ -158,7 +225,7 @@ export class GrantStore {
       reply[0] === EXCHANGE_CODE_STATUS.exchanged &&
       typeof reply[1] === 'string'
     )
-      return { body: reply[1], identity: String(reply[2]) };
+      return { body: reply[1], identity: String(reply[2]), familyStarted: reply[3] === 1 };
     if (reply === EXCHANGE_CODE_STATUS.grant_collision) throw grantCollision(exchange.grantId);
     const failure = typeof reply === 'number' ? EXCHANGE_FAILURES[reply] : undefined;
     if (!failure)
@@ -166,23 +233,123 @@ export class GrantStore {
     return { failure };
   }
 
-  /** Stores a new token in its grant (see token-record.ts); `expiresAt` `null`: never expires. */
+  /**
+   * Stores a new token in its grant (see token-record.ts), and the refresh-token family it
+   * starts, if any (its `value` is then tagged with it); `expiresAt` `null`: never expires.
+   */
   async issueToken(
     grantId: string,
     identity: string,
     field: string,
     value: string,
     expiresAt: number | null,
+    family?: FamilyStart,
   ): Promise<void> {
     const now = secondsNow();
     const reply = await storageCall(
       this.redis.runScript(
         'issueToken',
         [this.redis.keys.grant(grantId)],
-        [identity, field, value, grantLifetime(expiresAt, now), now, EXPIRED_GRACE],
+        [
+          identity,
+          field,
+          value,
+          grantLifetime(expiresAt, now),
+          now,
+          EXPIRED_GRACE,
+          ...familyArguments(family),
+        ],
       ),
     );
     if (reply !== ISSUE_TOKEN_STATUS.stored) throw grantCollision(grantId);
+  }
+
+  /**
+   * The refresh grant in one script: checks, rotation and the new access token together, so
+   * that of parallel refreshes with one token exactly one rotates it. A rotated-out token
+   * revokes its family there and then (`reused`).
+   */
+  async refresh(exchange: RefreshExchange): Promise<RefreshOutcome | { failure: RefreshFailure }> {
+    const now = secondsNow();
+    const reply = await storageCall(
+      this.redis.runScript(
+        'refreshToken',
+        [this.redis.keys.grant(exchange.grantId)],
+        [
+          exchange.familyId,
+          exchange.presentedField,
+          exchange.clientId,
+          exchange.requestedScopes.join(' '),
+          exchange.allowedScopes === null ? '*' : exchange.allowedScopes.join(' '),
+          exchange.accessField,
+          tokenHead(exchange.issuedAt, exchange.expiresAt, exchange.familyId),
+          grantLifetime(exchange.expiresAt, now),
+          exchange.refreshField ?? '',
+          now,
+          exchange.reuseGraceSeconds,
+          exchange.idleTtl ?? 0,
+          EXPIRED_GRACE,
+          tombstone(now + TOMBSTONE_TTL),
+          TOMBSTONE_TTL,
+        ],
+      ),
+    );
+    if (Array.isArray(reply) && reply[0] === REFRESH_TOKEN_STATUS.refreshed) {
+      return {
+        scope: String(reply[1]),
+        extras: String(reply[2]),
+        identity: String(reply[3]),
+        rotated: reply[4] === 1,
+      };
+    }
+    if (reply === REFRESH_TOKEN_STATUS.grant_collision) throw grantCollision(exchange.grantId);
+    const failure = typeof reply === 'number' ? REFRESH_FAILURES[reply] : undefined;
+    if (!failure)
+      throw new Error(`unexpected reply of the refreshToken script: ${JSON.stringify(reply)}`);
+    return { failure };
+  }
+
+  /** A refresh-token family's record and its grant's identity: one HMGET. Either may be `null`. */
+  getFamily(grantId: string, familyId: string): Promise<[string | null, string | null]> {
+    return storageCall(
+      this.redis.client.hmget(
+        this.redis.keys.grant(grantId),
+        familyField(familyId),
+        IDENTITY_FIELD,
+      ),
+    ) as Promise<[string | null, string | null]>;
+  }
+
+  /**
+   * Ends the family of a refresh token, with the access tokens descended from it. `clientId`
+   * as for `revokeToken()`: `undefined` any client; `null` only a token of no client, which
+   * no refresh token is.
+   */
+  async revokeRefreshToken(
+    grantId: string,
+    familyId: string,
+    field: string,
+    clientId: string | null | undefined,
+  ): Promise<'revoked' | 'unknown' | 'not_owner'> {
+    if (clientId === null) return 'not_owner';
+    const now = secondsNow();
+    const reply = await storageCall(
+      this.redis.runScript(
+        'revokeRefreshToken',
+        [this.redis.keys.grant(grantId)],
+        [
+          familyId,
+          field,
+          clientId ?? '',
+          now,
+          tombstone(now + TOMBSTONE_TTL),
+          TOMBSTONE_TTL,
+          EXPIRED_GRACE,
+        ],
+      ),
+    );
+    if (reply === REVOKE_REFRESH_TOKEN_STATUS.revoked) return 'revoked';
+    return reply === REVOKE_REFRESH_TOKEN_STATUS.not_owner ? 'not_owner' : 'unknown';
   }
 
   /**
@@ -296,6 +463,13 @@ function grantCollision(grantId: string): Error {
  */
 function grantLifetime(expiresAt: number | null, now: number): number {
   return expiresAt === null ? 0 : Math.max(1, expiresAt - now + EXPIRED_GRACE);
+}
+
+/** The scripts' arguments for a family to start: none is `''` and zeros. */
+function familyArguments(family: FamilyStart | undefined): (string | number)[] {
+  return family === undefined
+    ? ['', '', 0, 0]
+    : [family.familyId, family.refreshField, family.ttl, family.idleTtl ?? 0];
 }
 
 /** The connections a SCAN of the whole keyspace must walk: each master of a cluster. */

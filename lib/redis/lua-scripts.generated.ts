@@ -63,7 +63,8 @@ export const EXCHANGE_CODE_STATUS = {
 /** exchangeCode.lua, its includes expanded. */
 export const EXCHANGE_CODE_LUA: string = `-- Exchanges an authorization code for an access token, at most once (RFC 6749 §4.1.3).
 -- The checks and the exchange are one script, so parallel requests with one code yield one
--- token; a code presented again revokes the token it gave (RFC 6749 §4.1.2, RFC 9700 §4.2.4).
+-- token; a code presented again revokes the token it gave and the refresh-token family it started
+-- (RFC 6749 §4.1.2, RFC 9700 §4.2.4).
 --
 -- KEYS[1]   the code's hash
 -- KEYS[2]   the grant's hash
@@ -78,8 +79,13 @@ export const EXCHANGE_CODE_LUA: string = `-- Exchanges an authorization code for
 -- ARGV[9]   how long an expired token is still reported as expired, seconds
 -- ARGV[10]  the tombstone of a token revoked now
 -- ARGV[11]  lifetime in seconds of the tombstone
--- Returns   {STATUS.exchanged, body, grant identity} when exchanged; else a status, and nothing
---           changed but what code_reused says
+-- ARGV[12]  the id of the refresh-token family to start, '' for none (ARGV[6] then tags the
+--           token with it)
+-- ARGV[13]  the field of the family's first refresh token
+-- ARGV[14]  the family's lifetime in seconds, counted from the user's consent (the code's issue)
+-- ARGV[15]  how long the family may go unused, seconds; 0: no limit
+-- Returns   {STATUS.exchanged, body, grant identity, 1 when the family was started else 0} when
+--           exchanged; else a status, and nothing changed but what code_reused says
 --- @status exchanged 1
 --- @status unknown_code -1              no such code
 --- @status client_mismatch -2           a code of another client
@@ -100,13 +106,74 @@ local STATUS = {
   code_reused = -7,
   grant_collision = -8,
 }
--- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; every other
--- field is one token, '<issued at>\\31<lifetime>\\31<scope>[\\31<extras>]' with times in base 36
+-- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
+-- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
 -- and lifetime 0 for never, or '-<revoked until>' once revoked.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\\31]*')
+end
+
+-- Whether a field of the grant is a refresh-token family's record.
+local function isFamilyField(field)
+  return string.sub(field, 1, 1) == '~'
+end
+
+-- A family's record: '<expires at>\\31<idle until>\\31<current>\\31<previous>\\31<rotated at>\\31<body>',
+-- times in base 36; idle until, previous and rotated at may be empty. current and previous are
+-- the fields (hashes) of the family's refresh token and of the one it replaced; body is the
+-- grant's own scope and extras, which every access token of the family is cut from. nil when
+-- the value is no record.
+local function parseFamily(value)
+  local expiresAt, idleUntil, current, previous, rotatedAt, body =
+    string.match(value, '^(%w+)\\31(%w*)\\31([^\\31]+)\\31([^\\31]*)\\31(%w*)\\31(.*)$')
+  if not expiresAt then
+    return nil
+  end
+  return {
+    expiresAt = tonumber(expiresAt, 36),
+    idleUntil = idleUntil ~= '' and tonumber(idleUntil, 36) or nil,
+    current = current,
+    previous = previous ~= '' and previous or nil,
+    rotatedAt = rotatedAt ~= '' and tonumber(rotatedAt, 36) or nil,
+    body = body,
+  }
+end
+
+local function base36(number)
+  local digits, text = '0123456789abcdefghijklmnopqrstuvwxyz', ''
+  repeat
+    local digit = number % 36
+    text = string.sub(digits, digit + 1, digit + 1) .. text
+    number = (number - digit) / 36
+  until number == 0
+  return text
+end
+
+local function encodeFamily(family)
+  return table.concat({
+    base36(family.expiresAt),
+    family.idleUntil and base36(family.idleUntil) or '',
+    family.current,
+    family.previous or '',
+    family.rotatedAt and base36(family.rotatedAt) or '',
+    family.body,
+  }, '\\31')
+end
+
+-- When a family stops being usable: its absolute end, or sooner if nobody used it lately.
+local function familyEnd(family)
+  if family.idleUntil and family.idleUntil < family.expiresAt then
+    return family.idleUntil
+  end
+  return family.expiresAt
+end
+
+-- The family an access token descends from; nil for none (or no access token).
+local function familyOf(value)
+  return string.match(value, '^%w+\\31%w+,([%w_-]+)\\31')
 end
 
 -- When a stored token expires (seconds since the epoch), 0 for never; or, with a second
@@ -115,7 +182,7 @@ local function expiryOf(value)
   if string.sub(value, 1, 1) == '-' then
     return tonumber(string.sub(value, 2), 36), true
   end
-  local issuedAt, lifetime = string.match(value, '^(%w+)\\31(%w+)\\31')
+  local issuedAt, lifetime = string.match(value, '^(%w+)\\31(%w+)[,\\31]')
   if not issuedAt then
     return nil
   end
@@ -126,16 +193,25 @@ local function expiryOf(value)
   return tonumber(issuedAt, 36) + lifetime, false
 end
 
--- Whether a stored token is live: neither expired nor revoked.
-local function isLive(value, now)
-  local expiry, revoked = expiryOf(value)
+-- expiryOf() for any field but 'g': a family's record ends as familyEnd() says.
+local function fieldExpiry(field, value)
+  if isFamilyField(field) then
+    local family = parseFamily(value)
+    return family and familyEnd(family), false
+  end
+  return expiryOf(value)
+end
+
+-- Whether a stored token (or family) is live: neither expired nor revoked.
+local function isLive(field, value, now)
+  local expiry, revoked = fieldExpiry(field, value)
   return expiry ~= nil and not revoked and (expiry == 0 or expiry > now)
 end
 
 -- Whether a field can go: a token expired more than \`grace\` seconds ago (until then a check can
 -- still say "expired"), or a revocation no longer reported.
-local function isDead(value, now, grace)
-  local expiry, revoked = expiryOf(value)
+local function isDead(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
   if expiry == nil then
     return true
   end
@@ -169,7 +245,7 @@ local function storeToken(grant, identity, field, value, keyTtl, now, grace)
   end
   local sample = redis.call('HRANDFIELD', grant, 2, 'WITHVALUES')
   for i = 1, #sample, 2 do
-    if sample[i] ~= 'g' and isDead(sample[i + 1], now, grace) then
+    if sample[i] ~= 'g' and isDead(sample[i], sample[i + 1], now, grace) then
       redis.call('HDEL', grant, sample[i])
     end
   end
@@ -184,8 +260,8 @@ end
 
 -- How long a field still needs its grant, seconds from now; nil for a live token that never
 -- expires. A value that is no token needs nothing.
-local function neededLife(value, now, grace)
-  local expiry, revoked = expiryOf(value)
+local function neededLife(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
   if expiry == nil then
     return 0
   end
@@ -210,7 +286,7 @@ local function settleLife(grant, now, grace, floor)
     local fields = page[2]
     for i = 1, #fields, 2 do
       if fields[i] ~= 'g' then
-        local life = neededLife(fields[i + 1], now, grace)
+        local life = neededLife(fields[i], fields[i + 1], now, grace)
         if life == nil then
           return
         end
@@ -239,12 +315,50 @@ local function revokeField(grant, field, tombstone, tombstoneTtl, now, grace)
   redis.call('HSET', grant, field, tombstone)
   afterRevocation(grant, tombstoneTtl, now, grace)
 end
+
+-- Starts a refresh-token family beside the access token just stored with its tag: false when
+-- the grant already has a family of that id (48 random bits within one grant), storing nothing.
+-- The grant then lives at least as long as the family.
+local function startFamily(grant, familyId, family, now)
+  if redis.call('HSETNX', grant, '~' .. familyId, encodeFamily(family)) == 0 then
+    return false
+  end
+  extendLife(grant, familyEnd(family) - now, redis.call('TTL', grant))
+  return true
+end
+
+-- Ends a family: forgets its record and revokes every live access token descended from it.
+-- Its cost follows the grant's own fields. How many live tokens (the refresh token counting as
+-- one) it ended.
+local function revokeFamily(grant, familyId, tombstone, tombstoneTtl, now, grace)
+  local ended = 0
+  local record = redis.call('HGET', grant, '~' .. familyId)
+  if record then
+    if isLive('~' .. familyId, record, now) then
+      ended = 1
+    end
+    redis.call('HDEL', grant, '~' .. familyId)
+  end
+  local fields = redis.call('HGETALL', grant)
+  for i = 1, #fields, 2 do
+    local field, value = fields[i], fields[i + 1]
+    if field ~= 'g' and not isFamilyField(field) and familyOf(value) == familyId
+        and isLive(field, value, now) then
+      redis.call('HSET', grant, field, tombstone)
+      ended = ended + 1
+    end
+  end
+  if ended > 0 then
+    afterRevocation(grant, tombstoneTtl, now, grace)
+  end
+  return ended
+end
 local rcall = redis.call
 local codeKey, grant = KEYS[1], KEYS[2]
 local now = tonumber(ARGV[8])
 
-local client, redirectUri, redirectGiven, challenge, method, body, identity, used = unpack(
-  rcall('HMGET', codeKey, 'client', 'redirect_uri', 'redirect_given', 'challenge', 'method', 'body', 'grant', 'used')
+local client, redirectUri, redirectGiven, challenge, method, body, identity, used, usedFamily, consentedAt = unpack(
+  rcall('HMGET', codeKey, 'client', 'redirect_uri', 'redirect_given', 'challenge', 'method', 'body', 'grant', 'used', 'family', 'at')
 )
 -- A code saved by an older version has no grant identity: it cannot be exchanged.
 if not client or not identity then
@@ -276,17 +390,47 @@ end
 -- saw a used code in a URL could revoke a public client's token by naming its client_id.
 if used then
   local issued = rcall('HGET', grant, used)
-  if issued and isLive(issued, now) then
+  if issued and isLive(used, issued, now) then
     revokeField(grant, used, ARGV[10], tonumber(ARGV[11]), now, tonumber(ARGV[9]))
+  end
+  if usedFamily then
+    revokeFamily(grant, usedFamily, ARGV[10], tonumber(ARGV[11]), now, tonumber(ARGV[9]))
   end
   return STATUS.code_reused
 end
 
-if not storeToken(grant, identity, ARGV[5], ARGV[6] .. body, tonumber(ARGV[7]), now, tonumber(ARGV[9])) then
+local familyId = ARGV[12]
+local family = nil
+if familyId ~= '' then
+  if rcall('HEXISTS', grant, '~' .. familyId) == 1 then
+    return STATUS.grant_collision
+  end
+  local idleTtl = tonumber(ARGV[15])
+  family = {
+    expiresAt = (tonumber(consentedAt) or now) + tonumber(ARGV[14]),
+    idleUntil = idleTtl > 0 and now + idleTtl or nil,
+    current = ARGV[13],
+    body = body,
+  }
+  -- A consent older than the family's lifetime starts none (and the token is not tagged).
+  if familyEnd(family) <= now then
+    family = nil
+  end
+end
+local head = ARGV[6]
+if familyId ~= '' and not family then
+  head = string.gsub(head, ',[%w_-]+\\31$', '\\31')
+end
+if not storeToken(grant, identity, ARGV[5], head .. body, tonumber(ARGV[7]), now, tonumber(ARGV[9])) then
   return STATUS.grant_collision
 end
-rcall('HSET', codeKey, 'used', ARGV[5])
-return { STATUS.exchanged, body, identity }
+if family then
+  startFamily(grant, familyId, family, now)
+  rcall('HSET', codeKey, 'used', ARGV[5], 'family', familyId)
+else
+  rcall('HSET', codeKey, 'used', ARGV[5])
+end
+return { STATUS.exchanged, body, identity, family and 1 or 0 }
 `;
 
 /** What issueToken.lua returns (its `STATUS` table). */
@@ -297,7 +441,8 @@ export const ISSUE_TOKEN_STATUS = {
 } as const;
 
 /** issueToken.lua, its includes expanded. */
-export const ISSUE_TOKEN_LUA: string = `-- Stores a new access token in its grant's hash, which is also the grant's index of tokens.
+export const ISSUE_TOKEN_LUA: string = `-- Stores a new access token in its grant's hash, which is also the grant's index of tokens,
+-- and with ARGV[7] the refresh-token family it starts (the token's head then carries its tag).
 --
 -- KEYS[1]  the grant's hash
 -- ARGV[1]  the grant's identity (field 'g')
@@ -306,6 +451,10 @@ export const ISSUE_TOKEN_LUA: string = `-- Stores a new access token in its gran
 -- ARGV[4]  the grant's lifetime in seconds that this token needs; 0: no expiry
 -- ARGV[5]  now, seconds since the epoch
 -- ARGV[6]  how long an expired token is still reported as expired, seconds
+-- ARGV[7]  the id of the refresh-token family to start, '' for none
+-- ARGV[8]  the field of the family's first refresh token
+-- ARGV[9]  the family's lifetime in seconds, from now
+-- ARGV[10] how long the family may go unused, seconds; 0: no limit
 -- Returns  a status
 --- @status stored 1
 --- @status grant_collision 0  the grant belongs to someone else (colliding ids): nothing stored
@@ -313,13 +462,74 @@ local STATUS = {
   stored = 1,
   grant_collision = 0,
 }
--- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; every other
--- field is one token, '<issued at>\\31<lifetime>\\31<scope>[\\31<extras>]' with times in base 36
+-- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
+-- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
 -- and lifetime 0 for never, or '-<revoked until>' once revoked.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\\31]*')
+end
+
+-- Whether a field of the grant is a refresh-token family's record.
+local function isFamilyField(field)
+  return string.sub(field, 1, 1) == '~'
+end
+
+-- A family's record: '<expires at>\\31<idle until>\\31<current>\\31<previous>\\31<rotated at>\\31<body>',
+-- times in base 36; idle until, previous and rotated at may be empty. current and previous are
+-- the fields (hashes) of the family's refresh token and of the one it replaced; body is the
+-- grant's own scope and extras, which every access token of the family is cut from. nil when
+-- the value is no record.
+local function parseFamily(value)
+  local expiresAt, idleUntil, current, previous, rotatedAt, body =
+    string.match(value, '^(%w+)\\31(%w*)\\31([^\\31]+)\\31([^\\31]*)\\31(%w*)\\31(.*)$')
+  if not expiresAt then
+    return nil
+  end
+  return {
+    expiresAt = tonumber(expiresAt, 36),
+    idleUntil = idleUntil ~= '' and tonumber(idleUntil, 36) or nil,
+    current = current,
+    previous = previous ~= '' and previous or nil,
+    rotatedAt = rotatedAt ~= '' and tonumber(rotatedAt, 36) or nil,
+    body = body,
+  }
+end
+
+local function base36(number)
+  local digits, text = '0123456789abcdefghijklmnopqrstuvwxyz', ''
+  repeat
+    local digit = number % 36
+    text = string.sub(digits, digit + 1, digit + 1) .. text
+    number = (number - digit) / 36
+  until number == 0
+  return text
+end
+
+local function encodeFamily(family)
+  return table.concat({
+    base36(family.expiresAt),
+    family.idleUntil and base36(family.idleUntil) or '',
+    family.current,
+    family.previous or '',
+    family.rotatedAt and base36(family.rotatedAt) or '',
+    family.body,
+  }, '\\31')
+end
+
+-- When a family stops being usable: its absolute end, or sooner if nobody used it lately.
+local function familyEnd(family)
+  if family.idleUntil and family.idleUntil < family.expiresAt then
+    return family.idleUntil
+  end
+  return family.expiresAt
+end
+
+-- The family an access token descends from; nil for none (or no access token).
+local function familyOf(value)
+  return string.match(value, '^%w+\\31%w+,([%w_-]+)\\31')
 end
 
 -- When a stored token expires (seconds since the epoch), 0 for never; or, with a second
@@ -328,7 +538,7 @@ local function expiryOf(value)
   if string.sub(value, 1, 1) == '-' then
     return tonumber(string.sub(value, 2), 36), true
   end
-  local issuedAt, lifetime = string.match(value, '^(%w+)\\31(%w+)\\31')
+  local issuedAt, lifetime = string.match(value, '^(%w+)\\31(%w+)[,\\31]')
   if not issuedAt then
     return nil
   end
@@ -339,16 +549,25 @@ local function expiryOf(value)
   return tonumber(issuedAt, 36) + lifetime, false
 end
 
--- Whether a stored token is live: neither expired nor revoked.
-local function isLive(value, now)
-  local expiry, revoked = expiryOf(value)
+-- expiryOf() for any field but 'g': a family's record ends as familyEnd() says.
+local function fieldExpiry(field, value)
+  if isFamilyField(field) then
+    local family = parseFamily(value)
+    return family and familyEnd(family), false
+  end
+  return expiryOf(value)
+end
+
+-- Whether a stored token (or family) is live: neither expired nor revoked.
+local function isLive(field, value, now)
+  local expiry, revoked = fieldExpiry(field, value)
   return expiry ~= nil and not revoked and (expiry == 0 or expiry > now)
 end
 
 -- Whether a field can go: a token expired more than \`grace\` seconds ago (until then a check can
 -- still say "expired"), or a revocation no longer reported.
-local function isDead(value, now, grace)
-  local expiry, revoked = expiryOf(value)
+local function isDead(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
   if expiry == nil then
     return true
   end
@@ -382,7 +601,7 @@ local function storeToken(grant, identity, field, value, keyTtl, now, grace)
   end
   local sample = redis.call('HRANDFIELD', grant, 2, 'WITHVALUES')
   for i = 1, #sample, 2 do
-    if sample[i] ~= 'g' and isDead(sample[i + 1], now, grace) then
+    if sample[i] ~= 'g' and isDead(sample[i], sample[i + 1], now, grace) then
       redis.call('HDEL', grant, sample[i])
     end
   end
@@ -397,8 +616,8 @@ end
 
 -- How long a field still needs its grant, seconds from now; nil for a live token that never
 -- expires. A value that is no token needs nothing.
-local function neededLife(value, now, grace)
-  local expiry, revoked = expiryOf(value)
+local function neededLife(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
   if expiry == nil then
     return 0
   end
@@ -423,7 +642,7 @@ local function settleLife(grant, now, grace, floor)
     local fields = page[2]
     for i = 1, #fields, 2 do
       if fields[i] ~= 'g' then
-        local life = neededLife(fields[i + 1], now, grace)
+        local life = neededLife(fields[i], fields[i + 1], now, grace)
         if life == nil then
           return
         end
@@ -452,10 +671,62 @@ local function revokeField(grant, field, tombstone, tombstoneTtl, now, grace)
   redis.call('HSET', grant, field, tombstone)
   afterRevocation(grant, tombstoneTtl, now, grace)
 end
-if storeToken(KEYS[1], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])) then
-  return STATUS.stored
+
+-- Starts a refresh-token family beside the access token just stored with its tag: false when
+-- the grant already has a family of that id (48 random bits within one grant), storing nothing.
+-- The grant then lives at least as long as the family.
+local function startFamily(grant, familyId, family, now)
+  if redis.call('HSETNX', grant, '~' .. familyId, encodeFamily(family)) == 0 then
+    return false
+  end
+  extendLife(grant, familyEnd(family) - now, redis.call('TTL', grant))
+  return true
 end
-return STATUS.grant_collision
+
+-- Ends a family: forgets its record and revokes every live access token descended from it.
+-- Its cost follows the grant's own fields. How many live tokens (the refresh token counting as
+-- one) it ended.
+local function revokeFamily(grant, familyId, tombstone, tombstoneTtl, now, grace)
+  local ended = 0
+  local record = redis.call('HGET', grant, '~' .. familyId)
+  if record then
+    if isLive('~' .. familyId, record, now) then
+      ended = 1
+    end
+    redis.call('HDEL', grant, '~' .. familyId)
+  end
+  local fields = redis.call('HGETALL', grant)
+  for i = 1, #fields, 2 do
+    local field, value = fields[i], fields[i + 1]
+    if field ~= 'g' and not isFamilyField(field) and familyOf(value) == familyId
+        and isLive(field, value, now) then
+      redis.call('HSET', grant, field, tombstone)
+      ended = ended + 1
+    end
+  end
+  if ended > 0 then
+    afterRevocation(grant, tombstoneTtl, now, grace)
+  end
+  return ended
+end
+local grant, familyId, now = KEYS[1], ARGV[7], tonumber(ARGV[5])
+if familyId ~= '' and redis.call('HEXISTS', grant, '~' .. familyId) == 1 then
+  return STATUS.grant_collision
+end
+if not storeToken(grant, ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), now, tonumber(ARGV[6])) then
+  return STATUS.grant_collision
+end
+if familyId ~= '' then
+  local idleTtl = tonumber(ARGV[10])
+  startFamily(grant, familyId, {
+    expiresAt = now + tonumber(ARGV[9]),
+    idleUntil = idleTtl > 0 and now + idleTtl or nil,
+    current = ARGV[8],
+    -- What the family grants is what its first token grants: the token but its head.
+    body = string.match(ARGV[3], '^%w+\\31[%w,_-]+\\31(.*)$'),
+  }, now)
+end
+return STATUS.stored
 `;
 
 /** limitAttempts.lua, its includes expanded. */
@@ -603,29 +874,135 @@ table.insert(reply, 1, wait)
 return reply
 `;
 
-/** revokeGrant.lua, its includes expanded. */
-export const REVOKE_GRANT_LUA: string = `-- Revokes every live token of one grant (one user, one client) and forgets its codes not yet
--- exchanged: its cost follows the grant's own tokens, never the number of tokens in Redis.
--- Runs in the grant's slot, so a token being issued at the same moment is either revoked here
--- or issued after this returns.
+/** What refreshToken.lua returns (its `STATUS` table). */
+export const REFRESH_TOKEN_STATUS = {
+  refreshed: 1,
+  /** no such family: never issued, revoked, ended or expired */
+  unknown: -1,
+  /** a refresh token of another client */
+  client_mismatch: -2,
+  /** a rotated-out refresh token: its family is revoked */
+  reused: -3,
+  /** a scope beyond what the user granted (RFC 6749 §6) */
+  scope_widened: -4,
+  /** nothing the user granted is still allowed to the client */
+  scope_withdrawn: -5,
+  /** the grant belongs to someone else (colliding ids) */
+  grant_collision: -6,
+} as const;
+
+/** refreshToken.lua, its includes expanded. */
+export const REFRESH_TOKEN_LUA: string = `-- The refresh grant (RFC 6749 §6) in one step: checks the refresh token and its client, rotates
+-- it, and stores the new access token. Parallel requests with one refresh token run one after
+-- the other here, so exactly one of them rotates it (RFC 9700 §4.14.2).
 --
--- KEYS[1]  the grant's hash
--- KEYS[2]  the grant's code set
--- ARGV[1]  the prefix of the grant's code keys
--- ARGV[2]  the tombstone of a token revoked now
--- ARGV[3]  lifetime in seconds of the tombstones
--- ARGV[4]  now, seconds since the epoch
--- ARGV[5]  the client the grant must be of, '' for any: a client being deleted finds its grants
---          by a tag that another client may share, and leaves theirs alone
--- ARGV[6]  how long an expired token is still reported as expired, seconds
--- Returns  how many live tokens were revoked
--- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; every other
--- field is one token, '<issued at>\\31<lifetime>\\31<scope>[\\31<extras>]' with times in base 36
+-- A refresh token names its family in clear, so any token of a known family that is neither the
+-- family's current one nor its previous one within the grace window is a rotated-out token (or
+-- a forgery by someone who saw one, as the family id is in no other string): the family is
+-- revoked. Only two hashes per family are ever kept, however often it rotates.
+--
+-- KEYS[1]   the grant's hash
+-- ARGV[1]   the family id
+-- ARGV[2]   the presented refresh token's field
+-- ARGV[3]   the authenticated client id
+-- ARGV[4]   the requested scope, '' when absent
+-- ARGV[5]   the scopes the client may still have, space-separated; '*' for any
+-- ARGV[6]   the new access token's field
+-- ARGV[7]   the new access token's head (tagged with the family)
+-- ARGV[8]   the grant's lifetime in seconds that the access token needs; 0: no expiry
+-- ARGV[9]   the new refresh token's field; '' when this client's tokens do not rotate
+-- ARGV[10]  now, seconds since the epoch
+-- ARGV[11]  seconds after a rotation in which the previous refresh token still works
+-- ARGV[12]  how long the family may go unused, seconds; 0: no limit
+-- ARGV[13]  how long an expired token is still reported as expired, seconds
+-- ARGV[14]  the tombstone of a token revoked now
+-- ARGV[15]  lifetime in seconds of the tombstone
+-- Returns   {STATUS.refreshed, scope, extras or '', grant identity, rotated 1 or 0}; else a
+--           status, and nothing changed but what reused says
+--- @status refreshed 1
+--- @status unknown -1          no such family: never issued, revoked, ended or expired
+--- @status client_mismatch -2  a refresh token of another client
+--- @status reused -3           a rotated-out refresh token: its family is revoked
+--- @status scope_widened -4    a scope beyond what the user granted (RFC 6749 §6)
+--- @status scope_withdrawn -5  nothing the user granted is still allowed to the client
+--- @status grant_collision -6  the grant belongs to someone else (colliding ids)
+local STATUS = {
+  refreshed = 1,
+  unknown = -1,
+  client_mismatch = -2,
+  reused = -3,
+  scope_widened = -4,
+  scope_withdrawn = -5,
+  grant_collision = -6,
+}
+-- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
+-- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
 -- and lifetime 0 for never, or '-<revoked until>' once revoked.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\\31]*')
+end
+
+-- Whether a field of the grant is a refresh-token family's record.
+local function isFamilyField(field)
+  return string.sub(field, 1, 1) == '~'
+end
+
+-- A family's record: '<expires at>\\31<idle until>\\31<current>\\31<previous>\\31<rotated at>\\31<body>',
+-- times in base 36; idle until, previous and rotated at may be empty. current and previous are
+-- the fields (hashes) of the family's refresh token and of the one it replaced; body is the
+-- grant's own scope and extras, which every access token of the family is cut from. nil when
+-- the value is no record.
+local function parseFamily(value)
+  local expiresAt, idleUntil, current, previous, rotatedAt, body =
+    string.match(value, '^(%w+)\\31(%w*)\\31([^\\31]+)\\31([^\\31]*)\\31(%w*)\\31(.*)$')
+  if not expiresAt then
+    return nil
+  end
+  return {
+    expiresAt = tonumber(expiresAt, 36),
+    idleUntil = idleUntil ~= '' and tonumber(idleUntil, 36) or nil,
+    current = current,
+    previous = previous ~= '' and previous or nil,
+    rotatedAt = rotatedAt ~= '' and tonumber(rotatedAt, 36) or nil,
+    body = body,
+  }
+end
+
+local function base36(number)
+  local digits, text = '0123456789abcdefghijklmnopqrstuvwxyz', ''
+  repeat
+    local digit = number % 36
+    text = string.sub(digits, digit + 1, digit + 1) .. text
+    number = (number - digit) / 36
+  until number == 0
+  return text
+end
+
+local function encodeFamily(family)
+  return table.concat({
+    base36(family.expiresAt),
+    family.idleUntil and base36(family.idleUntil) or '',
+    family.current,
+    family.previous or '',
+    family.rotatedAt and base36(family.rotatedAt) or '',
+    family.body,
+  }, '\\31')
+end
+
+-- When a family stops being usable: its absolute end, or sooner if nobody used it lately.
+local function familyEnd(family)
+  if family.idleUntil and family.idleUntil < family.expiresAt then
+    return family.idleUntil
+  end
+  return family.expiresAt
+end
+
+-- The family an access token descends from; nil for none (or no access token).
+local function familyOf(value)
+  return string.match(value, '^%w+\\31%w+,([%w_-]+)\\31')
 end
 
 -- When a stored token expires (seconds since the epoch), 0 for never; or, with a second
@@ -634,7 +1011,7 @@ local function expiryOf(value)
   if string.sub(value, 1, 1) == '-' then
     return tonumber(string.sub(value, 2), 36), true
   end
-  local issuedAt, lifetime = string.match(value, '^(%w+)\\31(%w+)\\31')
+  local issuedAt, lifetime = string.match(value, '^(%w+)\\31(%w+)[,\\31]')
   if not issuedAt then
     return nil
   end
@@ -645,16 +1022,25 @@ local function expiryOf(value)
   return tonumber(issuedAt, 36) + lifetime, false
 end
 
--- Whether a stored token is live: neither expired nor revoked.
-local function isLive(value, now)
-  local expiry, revoked = expiryOf(value)
+-- expiryOf() for any field but 'g': a family's record ends as familyEnd() says.
+local function fieldExpiry(field, value)
+  if isFamilyField(field) then
+    local family = parseFamily(value)
+    return family and familyEnd(family), false
+  end
+  return expiryOf(value)
+end
+
+-- Whether a stored token (or family) is live: neither expired nor revoked.
+local function isLive(field, value, now)
+  local expiry, revoked = fieldExpiry(field, value)
   return expiry ~= nil and not revoked and (expiry == 0 or expiry > now)
 end
 
 -- Whether a field can go: a token expired more than \`grace\` seconds ago (until then a check can
 -- still say "expired"), or a revocation no longer reported.
-local function isDead(value, now, grace)
-  local expiry, revoked = expiryOf(value)
+local function isDead(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
   if expiry == nil then
     return true
   end
@@ -688,7 +1074,7 @@ local function storeToken(grant, identity, field, value, keyTtl, now, grace)
   end
   local sample = redis.call('HRANDFIELD', grant, 2, 'WITHVALUES')
   for i = 1, #sample, 2 do
-    if sample[i] ~= 'g' and isDead(sample[i + 1], now, grace) then
+    if sample[i] ~= 'g' and isDead(sample[i], sample[i + 1], now, grace) then
       redis.call('HDEL', grant, sample[i])
     end
   end
@@ -703,8 +1089,8 @@ end
 
 -- How long a field still needs its grant, seconds from now; nil for a live token that never
 -- expires. A value that is no token needs nothing.
-local function neededLife(value, now, grace)
-  local expiry, revoked = expiryOf(value)
+local function neededLife(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
   if expiry == nil then
     return 0
   end
@@ -729,7 +1115,7 @@ local function settleLife(grant, now, grace, floor)
     local fields = page[2]
     for i = 1, #fields, 2 do
       if fields[i] ~= 'g' then
-        local life = neededLife(fields[i + 1], now, grace)
+        local life = neededLife(fields[i], fields[i + 1], now, grace)
         if life == nil then
           return
         end
@@ -758,6 +1144,396 @@ local function revokeField(grant, field, tombstone, tombstoneTtl, now, grace)
   redis.call('HSET', grant, field, tombstone)
   afterRevocation(grant, tombstoneTtl, now, grace)
 end
+
+-- Starts a refresh-token family beside the access token just stored with its tag: false when
+-- the grant already has a family of that id (48 random bits within one grant), storing nothing.
+-- The grant then lives at least as long as the family.
+local function startFamily(grant, familyId, family, now)
+  if redis.call('HSETNX', grant, '~' .. familyId, encodeFamily(family)) == 0 then
+    return false
+  end
+  extendLife(grant, familyEnd(family) - now, redis.call('TTL', grant))
+  return true
+end
+
+-- Ends a family: forgets its record and revokes every live access token descended from it.
+-- Its cost follows the grant's own fields. How many live tokens (the refresh token counting as
+-- one) it ended.
+local function revokeFamily(grant, familyId, tombstone, tombstoneTtl, now, grace)
+  local ended = 0
+  local record = redis.call('HGET', grant, '~' .. familyId)
+  if record then
+    if isLive('~' .. familyId, record, now) then
+      ended = 1
+    end
+    redis.call('HDEL', grant, '~' .. familyId)
+  end
+  local fields = redis.call('HGETALL', grant)
+  for i = 1, #fields, 2 do
+    local field, value = fields[i], fields[i + 1]
+    if field ~= 'g' and not isFamilyField(field) and familyOf(value) == familyId
+        and isLive(field, value, now) then
+      redis.call('HSET', grant, field, tombstone)
+      ended = ended + 1
+    end
+  end
+  if ended > 0 then
+    afterRevocation(grant, tombstoneTtl, now, grace)
+  end
+  return ended
+end
+local rcall = redis.call
+local grant, familyId, presented = KEYS[1], ARGV[1], ARGV[2]
+local now, reuseGrace, idleTtl = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
+local grace = tonumber(ARGV[13])
+local familyField = '~' .. familyId
+
+local record, identity = unpack(rcall('HMGET', grant, familyField, 'g'))
+if not record or not identity then
+  return STATUS.unknown
+end
+local family = parseFamily(record)
+if not family or familyEnd(family) <= now then
+  return STATUS.unknown
+end
+-- Another client's token proves nothing about the family's own client: refused, not revoked.
+if clientOf(identity) ~= ARGV[3] then
+  return STATUS.client_mismatch
+end
+local retried = family.previous == presented and family.rotatedAt ~= nil
+  and family.rotatedAt + reuseGrace > now
+if presented ~= family.current and not retried then
+  revokeFamily(grant, familyId, ARGV[14], tonumber(ARGV[15]), now, grace)
+  return STATUS.reused
+end
+
+local granted, extras = string.match(family.body, '^([^\\31]*)\\31?(.*)$')
+local function words(text)
+  local list = {}
+  for word in string.gmatch(text, '%S+') do
+    list[#list + 1] = word
+  end
+  return list
+end
+local function setOf(list)
+  local set = {}
+  for _, word in ipairs(list) do
+    set[word] = true
+  end
+  return set
+end
+local scope
+if ARGV[4] ~= '' then
+  local grantedSet = setOf(words(granted))
+  for _, word in ipairs(words(ARGV[4])) do
+    if not grantedSet[word] then
+      return STATUS.scope_widened
+    end
+  end
+  scope = ARGV[4]
+elseif ARGV[5] == '*' then
+  scope = granted
+else
+  -- What the client (or the server) no longer allows is left out (RFC 6749 §3.3).
+  local allowed, kept = setOf(words(ARGV[5])), {}
+  for _, word in ipairs(words(granted)) do
+    if allowed[word] then
+      kept[#kept + 1] = word
+    end
+  end
+  if #kept == 0 and granted ~= '' then
+    return STATUS.scope_withdrawn
+  end
+  scope = table.concat(kept, ' ')
+end
+
+local body = scope
+if extras ~= '' then
+  body = scope .. '\\31' .. extras
+end
+if not storeToken(grant, identity, ARGV[6], ARGV[7] .. body, tonumber(ARGV[8]), now, grace) then
+  return STATUS.grant_collision
+end
+local rotated = ARGV[9] ~= ''
+if rotated then
+  -- A retry keeps the previous token and its window: the token it replaces was never the
+  -- client's, as far as the client can show.
+  if not retried then
+    family.previous, family.rotatedAt = family.current, now
+  end
+  family.current = ARGV[9]
+end
+if idleTtl > 0 then
+  family.idleUntil = now + idleTtl
+end
+rcall('HSET', grant, familyField, encodeFamily(family))
+extendLife(grant, familyEnd(family) - now, rcall('TTL', grant))
+return { STATUS.refreshed, scope, extras, identity, rotated and 1 or 0 }
+`;
+
+/** revokeGrant.lua, its includes expanded. */
+export const REVOKE_GRANT_LUA: string = `-- Revokes every live token of one grant (one user, one client), forgets its refresh-token
+-- families and its codes not yet exchanged: its cost follows the grant's own tokens, never the number of tokens in Redis.
+-- Runs in the grant's slot, so a token being issued at the same moment is either revoked here
+-- or issued after this returns.
+--
+-- KEYS[1]  the grant's hash
+-- KEYS[2]  the grant's code set
+-- ARGV[1]  the prefix of the grant's code keys
+-- ARGV[2]  the tombstone of a token revoked now
+-- ARGV[3]  lifetime in seconds of the tombstones
+-- ARGV[4]  now, seconds since the epoch
+-- ARGV[5]  the client the grant must be of, '' for any: a client being deleted finds its grants
+--          by a tag that another client may share, and leaves theirs alone
+-- ARGV[6]  how long an expired token is still reported as expired, seconds
+-- Returns  how many live tokens were revoked, each live refresh token counting as one
+-- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
+-- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
+-- and lifetime 0 for never, or '-<revoked until>' once revoked.
+
+-- The client id of a grant identity; '' for an anonymous client.
+local function clientOf(identity)
+  return string.match(identity, '^[^\\31]*')
+end
+
+-- Whether a field of the grant is a refresh-token family's record.
+local function isFamilyField(field)
+  return string.sub(field, 1, 1) == '~'
+end
+
+-- A family's record: '<expires at>\\31<idle until>\\31<current>\\31<previous>\\31<rotated at>\\31<body>',
+-- times in base 36; idle until, previous and rotated at may be empty. current and previous are
+-- the fields (hashes) of the family's refresh token and of the one it replaced; body is the
+-- grant's own scope and extras, which every access token of the family is cut from. nil when
+-- the value is no record.
+local function parseFamily(value)
+  local expiresAt, idleUntil, current, previous, rotatedAt, body =
+    string.match(value, '^(%w+)\\31(%w*)\\31([^\\31]+)\\31([^\\31]*)\\31(%w*)\\31(.*)$')
+  if not expiresAt then
+    return nil
+  end
+  return {
+    expiresAt = tonumber(expiresAt, 36),
+    idleUntil = idleUntil ~= '' and tonumber(idleUntil, 36) or nil,
+    current = current,
+    previous = previous ~= '' and previous or nil,
+    rotatedAt = rotatedAt ~= '' and tonumber(rotatedAt, 36) or nil,
+    body = body,
+  }
+end
+
+local function base36(number)
+  local digits, text = '0123456789abcdefghijklmnopqrstuvwxyz', ''
+  repeat
+    local digit = number % 36
+    text = string.sub(digits, digit + 1, digit + 1) .. text
+    number = (number - digit) / 36
+  until number == 0
+  return text
+end
+
+local function encodeFamily(family)
+  return table.concat({
+    base36(family.expiresAt),
+    family.idleUntil and base36(family.idleUntil) or '',
+    family.current,
+    family.previous or '',
+    family.rotatedAt and base36(family.rotatedAt) or '',
+    family.body,
+  }, '\\31')
+end
+
+-- When a family stops being usable: its absolute end, or sooner if nobody used it lately.
+local function familyEnd(family)
+  if family.idleUntil and family.idleUntil < family.expiresAt then
+    return family.idleUntil
+  end
+  return family.expiresAt
+end
+
+-- The family an access token descends from; nil for none (or no access token).
+local function familyOf(value)
+  return string.match(value, '^%w+\\31%w+,([%w_-]+)\\31')
+end
+
+-- When a stored token expires (seconds since the epoch), 0 for never; or, with a second
+-- result true, until when a revoked one is reported as revoked. nil when the value is no token.
+local function expiryOf(value)
+  if string.sub(value, 1, 1) == '-' then
+    return tonumber(string.sub(value, 2), 36), true
+  end
+  local issuedAt, lifetime = string.match(value, '^(%w+)\\31(%w+)[,\\31]')
+  if not issuedAt then
+    return nil
+  end
+  lifetime = tonumber(lifetime, 36)
+  if lifetime == 0 then
+    return 0, false
+  end
+  return tonumber(issuedAt, 36) + lifetime, false
+end
+
+-- expiryOf() for any field but 'g': a family's record ends as familyEnd() says.
+local function fieldExpiry(field, value)
+  if isFamilyField(field) then
+    local family = parseFamily(value)
+    return family and familyEnd(family), false
+  end
+  return expiryOf(value)
+end
+
+-- Whether a stored token (or family) is live: neither expired nor revoked.
+local function isLive(field, value, now)
+  local expiry, revoked = fieldExpiry(field, value)
+  return expiry ~= nil and not revoked and (expiry == 0 or expiry > now)
+end
+
+-- Whether a field can go: a token expired more than \`grace\` seconds ago (until then a check can
+-- still say "expired"), or a revocation no longer reported.
+local function isDead(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
+  if expiry == nil then
+    return true
+  end
+  if revoked then
+    return expiry <= now
+  end
+  return expiry ~= 0 and expiry + grace <= now
+end
+
+-- Keeps the grant alive at least \`ttl\` seconds (0: for ever), given its TTL as it was before
+-- this write (-2: it did not exist, -1: it never expires). A grant that holds a token that never
+-- expires keeps no TTL.
+local function extendLife(grant, ttl, current)
+  if ttl == 0 then
+    if current >= 0 then
+      redis.call('PERSIST', grant)
+    end
+  elseif current == -2 or (current >= 0 and current < ttl) then
+    redis.call('EXPIRE', grant, ttl)
+  end
+end
+
+-- Stores a new token in its grant; false, storing nothing, when the grant is another's: two
+-- grants whose ids collide (72 bits of HMAC within one client) must not share tokens. First
+-- drops up to two fields found dead, so that a grant in constant use (a client's own, for
+-- client credentials) does not grow without bound, at a cost that stays constant per token.
+local function storeToken(grant, identity, field, value, keyTtl, now, grace)
+  local current = redis.call('TTL', grant)
+  if current ~= -2 and redis.call('HGET', grant, 'g') ~= identity then
+    return false
+  end
+  local sample = redis.call('HRANDFIELD', grant, 2, 'WITHVALUES')
+  for i = 1, #sample, 2 do
+    if sample[i] ~= 'g' and isDead(sample[i], sample[i + 1], now, grace) then
+      redis.call('HDEL', grant, sample[i])
+    end
+  end
+  if current == -2 then
+    redis.call('HSET', grant, 'g', identity, field, value)
+  else
+    redis.call('HSET', grant, field, value)
+  end
+  extendLife(grant, keyTtl, current)
+  return true
+end
+
+-- How long a field still needs its grant, seconds from now; nil for a live token that never
+-- expires. A value that is no token needs nothing.
+local function neededLife(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
+  if expiry == nil then
+    return 0
+  end
+  if revoked then
+    return expiry - now
+  end
+  if expiry == 0 then
+    return nil
+  end
+  return expiry + grace - now
+end
+
+-- A grant kept for ever for a token that never expires may expire once no such token is live:
+-- then it lives as long as its longest-needed field, and at least \`floor\` seconds. Stops at the
+-- first live token that never expires, which in a grant that holds many is on the first page.
+local function settleLife(grant, now, grace, floor)
+  local longest = floor
+  local cursor = '0'
+  repeat
+    local page = redis.call('HSCAN', grant, cursor, 'COUNT', 100)
+    cursor = page[1]
+    local fields = page[2]
+    for i = 1, #fields, 2 do
+      if fields[i] ~= 'g' then
+        local life = neededLife(fields[i], fields[i + 1], now, grace)
+        if life == nil then
+          return
+        end
+        if life > longest then
+          longest = life
+        end
+      end
+    end
+  until cursor == '0'
+  redis.call('EXPIRE', grant, longest)
+end
+
+-- After tokens of the grant were revoked: the grant lives at least as long as their tombstones,
+-- and no longer for ever unless a live token still never expires.
+local function afterRevocation(grant, tombstoneTtl, now, grace)
+  local current = redis.call('TTL', grant)
+  if current == -1 then
+    settleLife(grant, now, grace, tombstoneTtl)
+  else
+    extendLife(grant, tombstoneTtl, current)
+  end
+end
+
+-- Revokes one live token of the grant: its field keeps a tombstone until \`tombstone\` says.
+local function revokeField(grant, field, tombstone, tombstoneTtl, now, grace)
+  redis.call('HSET', grant, field, tombstone)
+  afterRevocation(grant, tombstoneTtl, now, grace)
+end
+
+-- Starts a refresh-token family beside the access token just stored with its tag: false when
+-- the grant already has a family of that id (48 random bits within one grant), storing nothing.
+-- The grant then lives at least as long as the family.
+local function startFamily(grant, familyId, family, now)
+  if redis.call('HSETNX', grant, '~' .. familyId, encodeFamily(family)) == 0 then
+    return false
+  end
+  extendLife(grant, familyEnd(family) - now, redis.call('TTL', grant))
+  return true
+end
+
+-- Ends a family: forgets its record and revokes every live access token descended from it.
+-- Its cost follows the grant's own fields. How many live tokens (the refresh token counting as
+-- one) it ended.
+local function revokeFamily(grant, familyId, tombstone, tombstoneTtl, now, grace)
+  local ended = 0
+  local record = redis.call('HGET', grant, '~' .. familyId)
+  if record then
+    if isLive('~' .. familyId, record, now) then
+      ended = 1
+    end
+    redis.call('HDEL', grant, '~' .. familyId)
+  end
+  local fields = redis.call('HGETALL', grant)
+  for i = 1, #fields, 2 do
+    local field, value = fields[i], fields[i + 1]
+    if field ~= 'g' and not isFamilyField(field) and familyOf(value) == familyId
+        and isLive(field, value, now) then
+      redis.call('HSET', grant, field, tombstone)
+      ended = ended + 1
+    end
+  end
+  if ended > 0 then
+    afterRevocation(grant, tombstoneTtl, now, grace)
+  end
+  return ended
+end
 local rcall = redis.call
 local grant, codes, codePrefix, client = KEYS[1], KEYS[2], ARGV[1], ARGV[5]
 local now, grace = tonumber(ARGV[4]), tonumber(ARGV[6])
@@ -769,8 +1545,13 @@ end
 local revoked = 0
 local fields = rcall('HGETALL', grant)
 for i = 1, #fields, 2 do
-  if fields[i] ~= 'g' and isLive(fields[i + 1], now) then
-    rcall('HSET', grant, fields[i], ARGV[2])
+  local field = fields[i]
+  if field ~= 'g' and isLive(field, fields[i + 1], now) then
+    if isFamilyField(field) then
+      rcall('HDEL', grant, field)
+    else
+      rcall('HSET', grant, field, ARGV[2])
+    end
     revoked = revoked + 1
   end
 end
@@ -786,6 +1567,303 @@ for _, member in ipairs(rcall('SMEMBERS', codes)) do
   end
 end
 return revoked
+`;
+
+/** What revokeRefreshToken.lua returns (its `STATUS` table). */
+export const REVOKE_REFRESH_TOKEN_STATUS = {
+  revoked: 1,
+  /** unknown, expired, rotated out or already revoked */
+  unknown: 0,
+  /** owned by another client */
+  not_owner: -1,
+} as const;
+
+/** revokeRefreshToken.lua, its includes expanded. */
+export const REVOKE_REFRESH_TOKEN_LUA: string = `-- Revokes a refresh token: its family ends, with every live access token descended from it
+-- (RFC 7009 §2.1: revoking a refresh token SHOULD revoke the access tokens of the same grant).
+--
+-- KEYS[1]  the grant's hash
+-- ARGV[1]  the family id
+-- ARGV[2]  the presented refresh token's field
+-- ARGV[3]  the client that must own the token; '' for any
+-- ARGV[4]  now, seconds since the epoch
+-- ARGV[5]  the tombstone of a token revoked now
+-- ARGV[6]  lifetime in seconds of the tombstone
+-- ARGV[7]  how long an expired token is still reported as expired, seconds
+-- Returns  a status
+--- @status revoked 1
+--- @status unknown 0     unknown, expired, rotated out or already revoked
+--- @status not_owner -1  owned by another client
+local STATUS = {
+  revoked = 1,
+  unknown = 0,
+  not_owner = -1,
+}
+-- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
+-- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
+-- and lifetime 0 for never, or '-<revoked until>' once revoked.
+
+-- The client id of a grant identity; '' for an anonymous client.
+local function clientOf(identity)
+  return string.match(identity, '^[^\\31]*')
+end
+
+-- Whether a field of the grant is a refresh-token family's record.
+local function isFamilyField(field)
+  return string.sub(field, 1, 1) == '~'
+end
+
+-- A family's record: '<expires at>\\31<idle until>\\31<current>\\31<previous>\\31<rotated at>\\31<body>',
+-- times in base 36; idle until, previous and rotated at may be empty. current and previous are
+-- the fields (hashes) of the family's refresh token and of the one it replaced; body is the
+-- grant's own scope and extras, which every access token of the family is cut from. nil when
+-- the value is no record.
+local function parseFamily(value)
+  local expiresAt, idleUntil, current, previous, rotatedAt, body =
+    string.match(value, '^(%w+)\\31(%w*)\\31([^\\31]+)\\31([^\\31]*)\\31(%w*)\\31(.*)$')
+  if not expiresAt then
+    return nil
+  end
+  return {
+    expiresAt = tonumber(expiresAt, 36),
+    idleUntil = idleUntil ~= '' and tonumber(idleUntil, 36) or nil,
+    current = current,
+    previous = previous ~= '' and previous or nil,
+    rotatedAt = rotatedAt ~= '' and tonumber(rotatedAt, 36) or nil,
+    body = body,
+  }
+end
+
+local function base36(number)
+  local digits, text = '0123456789abcdefghijklmnopqrstuvwxyz', ''
+  repeat
+    local digit = number % 36
+    text = string.sub(digits, digit + 1, digit + 1) .. text
+    number = (number - digit) / 36
+  until number == 0
+  return text
+end
+
+local function encodeFamily(family)
+  return table.concat({
+    base36(family.expiresAt),
+    family.idleUntil and base36(family.idleUntil) or '',
+    family.current,
+    family.previous or '',
+    family.rotatedAt and base36(family.rotatedAt) or '',
+    family.body,
+  }, '\\31')
+end
+
+-- When a family stops being usable: its absolute end, or sooner if nobody used it lately.
+local function familyEnd(family)
+  if family.idleUntil and family.idleUntil < family.expiresAt then
+    return family.idleUntil
+  end
+  return family.expiresAt
+end
+
+-- The family an access token descends from; nil for none (or no access token).
+local function familyOf(value)
+  return string.match(value, '^%w+\\31%w+,([%w_-]+)\\31')
+end
+
+-- When a stored token expires (seconds since the epoch), 0 for never; or, with a second
+-- result true, until when a revoked one is reported as revoked. nil when the value is no token.
+local function expiryOf(value)
+  if string.sub(value, 1, 1) == '-' then
+    return tonumber(string.sub(value, 2), 36), true
+  end
+  local issuedAt, lifetime = string.match(value, '^(%w+)\\31(%w+)[,\\31]')
+  if not issuedAt then
+    return nil
+  end
+  lifetime = tonumber(lifetime, 36)
+  if lifetime == 0 then
+    return 0, false
+  end
+  return tonumber(issuedAt, 36) + lifetime, false
+end
+
+-- expiryOf() for any field but 'g': a family's record ends as familyEnd() says.
+local function fieldExpiry(field, value)
+  if isFamilyField(field) then
+    local family = parseFamily(value)
+    return family and familyEnd(family), false
+  end
+  return expiryOf(value)
+end
+
+-- Whether a stored token (or family) is live: neither expired nor revoked.
+local function isLive(field, value, now)
+  local expiry, revoked = fieldExpiry(field, value)
+  return expiry ~= nil and not revoked and (expiry == 0 or expiry > now)
+end
+
+-- Whether a field can go: a token expired more than \`grace\` seconds ago (until then a check can
+-- still say "expired"), or a revocation no longer reported.
+local function isDead(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
+  if expiry == nil then
+    return true
+  end
+  if revoked then
+    return expiry <= now
+  end
+  return expiry ~= 0 and expiry + grace <= now
+end
+
+-- Keeps the grant alive at least \`ttl\` seconds (0: for ever), given its TTL as it was before
+-- this write (-2: it did not exist, -1: it never expires). A grant that holds a token that never
+-- expires keeps no TTL.
+local function extendLife(grant, ttl, current)
+  if ttl == 0 then
+    if current >= 0 then
+      redis.call('PERSIST', grant)
+    end
+  elseif current == -2 or (current >= 0 and current < ttl) then
+    redis.call('EXPIRE', grant, ttl)
+  end
+end
+
+-- Stores a new token in its grant; false, storing nothing, when the grant is another's: two
+-- grants whose ids collide (72 bits of HMAC within one client) must not share tokens. First
+-- drops up to two fields found dead, so that a grant in constant use (a client's own, for
+-- client credentials) does not grow without bound, at a cost that stays constant per token.
+local function storeToken(grant, identity, field, value, keyTtl, now, grace)
+  local current = redis.call('TTL', grant)
+  if current ~= -2 and redis.call('HGET', grant, 'g') ~= identity then
+    return false
+  end
+  local sample = redis.call('HRANDFIELD', grant, 2, 'WITHVALUES')
+  for i = 1, #sample, 2 do
+    if sample[i] ~= 'g' and isDead(sample[i], sample[i + 1], now, grace) then
+      redis.call('HDEL', grant, sample[i])
+    end
+  end
+  if current == -2 then
+    redis.call('HSET', grant, 'g', identity, field, value)
+  else
+    redis.call('HSET', grant, field, value)
+  end
+  extendLife(grant, keyTtl, current)
+  return true
+end
+
+-- How long a field still needs its grant, seconds from now; nil for a live token that never
+-- expires. A value that is no token needs nothing.
+local function neededLife(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
+  if expiry == nil then
+    return 0
+  end
+  if revoked then
+    return expiry - now
+  end
+  if expiry == 0 then
+    return nil
+  end
+  return expiry + grace - now
+end
+
+-- A grant kept for ever for a token that never expires may expire once no such token is live:
+-- then it lives as long as its longest-needed field, and at least \`floor\` seconds. Stops at the
+-- first live token that never expires, which in a grant that holds many is on the first page.
+local function settleLife(grant, now, grace, floor)
+  local longest = floor
+  local cursor = '0'
+  repeat
+    local page = redis.call('HSCAN', grant, cursor, 'COUNT', 100)
+    cursor = page[1]
+    local fields = page[2]
+    for i = 1, #fields, 2 do
+      if fields[i] ~= 'g' then
+        local life = neededLife(fields[i], fields[i + 1], now, grace)
+        if life == nil then
+          return
+        end
+        if life > longest then
+          longest = life
+        end
+      end
+    end
+  until cursor == '0'
+  redis.call('EXPIRE', grant, longest)
+end
+
+-- After tokens of the grant were revoked: the grant lives at least as long as their tombstones,
+-- and no longer for ever unless a live token still never expires.
+local function afterRevocation(grant, tombstoneTtl, now, grace)
+  local current = redis.call('TTL', grant)
+  if current == -1 then
+    settleLife(grant, now, grace, tombstoneTtl)
+  else
+    extendLife(grant, tombstoneTtl, current)
+  end
+end
+
+-- Revokes one live token of the grant: its field keeps a tombstone until \`tombstone\` says.
+local function revokeField(grant, field, tombstone, tombstoneTtl, now, grace)
+  redis.call('HSET', grant, field, tombstone)
+  afterRevocation(grant, tombstoneTtl, now, grace)
+end
+
+-- Starts a refresh-token family beside the access token just stored with its tag: false when
+-- the grant already has a family of that id (48 random bits within one grant), storing nothing.
+-- The grant then lives at least as long as the family.
+local function startFamily(grant, familyId, family, now)
+  if redis.call('HSETNX', grant, '~' .. familyId, encodeFamily(family)) == 0 then
+    return false
+  end
+  extendLife(grant, familyEnd(family) - now, redis.call('TTL', grant))
+  return true
+end
+
+-- Ends a family: forgets its record and revokes every live access token descended from it.
+-- Its cost follows the grant's own fields. How many live tokens (the refresh token counting as
+-- one) it ended.
+local function revokeFamily(grant, familyId, tombstone, tombstoneTtl, now, grace)
+  local ended = 0
+  local record = redis.call('HGET', grant, '~' .. familyId)
+  if record then
+    if isLive('~' .. familyId, record, now) then
+      ended = 1
+    end
+    redis.call('HDEL', grant, '~' .. familyId)
+  end
+  local fields = redis.call('HGETALL', grant)
+  for i = 1, #fields, 2 do
+    local field, value = fields[i], fields[i + 1]
+    if field ~= 'g' and not isFamilyField(field) and familyOf(value) == familyId
+        and isLive(field, value, now) then
+      redis.call('HSET', grant, field, tombstone)
+      ended = ended + 1
+    end
+  end
+  if ended > 0 then
+    afterRevocation(grant, tombstoneTtl, now, grace)
+  end
+  return ended
+end
+local grant, familyId, presented = KEYS[1], ARGV[1], ARGV[2]
+local now = tonumber(ARGV[4])
+local record, identity = unpack(redis.call('HMGET', grant, '~' .. familyId, 'g'))
+if not record or not identity then
+  return STATUS.unknown
+end
+local family = parseFamily(record)
+-- The previous token counts too: a client that lost the answer to its last refresh may still
+-- end what it holds.
+if not family or familyEnd(family) <= now
+    or (presented ~= family.current and presented ~= family.previous) then
+  return STATUS.unknown
+end
+if ARGV[3] ~= '' and clientOf(identity) ~= ARGV[3] then
+  return STATUS.not_owner
+end
+revokeFamily(grant, familyId, ARGV[5], tonumber(ARGV[6]), now, tonumber(ARGV[7]))
+return STATUS.revoked
 `;
 
 /** What revokeToken.lua returns (its `STATUS` table). */
@@ -817,13 +1895,74 @@ local STATUS = {
   unknown = 0,
   not_owner = -1,
 }
--- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; every other
--- field is one token, '<issued at>\\31<lifetime>\\31<scope>[\\31<extras>]' with times in base 36
+-- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
+-- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
 -- and lifetime 0 for never, or '-<revoked until>' once revoked.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\\31]*')
+end
+
+-- Whether a field of the grant is a refresh-token family's record.
+local function isFamilyField(field)
+  return string.sub(field, 1, 1) == '~'
+end
+
+-- A family's record: '<expires at>\\31<idle until>\\31<current>\\31<previous>\\31<rotated at>\\31<body>',
+-- times in base 36; idle until, previous and rotated at may be empty. current and previous are
+-- the fields (hashes) of the family's refresh token and of the one it replaced; body is the
+-- grant's own scope and extras, which every access token of the family is cut from. nil when
+-- the value is no record.
+local function parseFamily(value)
+  local expiresAt, idleUntil, current, previous, rotatedAt, body =
+    string.match(value, '^(%w+)\\31(%w*)\\31([^\\31]+)\\31([^\\31]*)\\31(%w*)\\31(.*)$')
+  if not expiresAt then
+    return nil
+  end
+  return {
+    expiresAt = tonumber(expiresAt, 36),
+    idleUntil = idleUntil ~= '' and tonumber(idleUntil, 36) or nil,
+    current = current,
+    previous = previous ~= '' and previous or nil,
+    rotatedAt = rotatedAt ~= '' and tonumber(rotatedAt, 36) or nil,
+    body = body,
+  }
+end
+
+local function base36(number)
+  local digits, text = '0123456789abcdefghijklmnopqrstuvwxyz', ''
+  repeat
+    local digit = number % 36
+    text = string.sub(digits, digit + 1, digit + 1) .. text
+    number = (number - digit) / 36
+  until number == 0
+  return text
+end
+
+local function encodeFamily(family)
+  return table.concat({
+    base36(family.expiresAt),
+    family.idleUntil and base36(family.idleUntil) or '',
+    family.current,
+    family.previous or '',
+    family.rotatedAt and base36(family.rotatedAt) or '',
+    family.body,
+  }, '\\31')
+end
+
+-- When a family stops being usable: its absolute end, or sooner if nobody used it lately.
+local function familyEnd(family)
+  if family.idleUntil and family.idleUntil < family.expiresAt then
+    return family.idleUntil
+  end
+  return family.expiresAt
+end
+
+-- The family an access token descends from; nil for none (or no access token).
+local function familyOf(value)
+  return string.match(value, '^%w+\\31%w+,([%w_-]+)\\31')
 end
 
 -- When a stored token expires (seconds since the epoch), 0 for never; or, with a second
@@ -832,7 +1971,7 @@ local function expiryOf(value)
   if string.sub(value, 1, 1) == '-' then
     return tonumber(string.sub(value, 2), 36), true
   end
-  local issuedAt, lifetime = string.match(value, '^(%w+)\\31(%w+)\\31')
+  local issuedAt, lifetime = string.match(value, '^(%w+)\\31(%w+)[,\\31]')
   if not issuedAt then
     return nil
   end
@@ -843,16 +1982,25 @@ local function expiryOf(value)
   return tonumber(issuedAt, 36) + lifetime, false
 end
 
--- Whether a stored token is live: neither expired nor revoked.
-local function isLive(value, now)
-  local expiry, revoked = expiryOf(value)
+-- expiryOf() for any field but 'g': a family's record ends as familyEnd() says.
+local function fieldExpiry(field, value)
+  if isFamilyField(field) then
+    local family = parseFamily(value)
+    return family and familyEnd(family), false
+  end
+  return expiryOf(value)
+end
+
+-- Whether a stored token (or family) is live: neither expired nor revoked.
+local function isLive(field, value, now)
+  local expiry, revoked = fieldExpiry(field, value)
   return expiry ~= nil and not revoked and (expiry == 0 or expiry > now)
 end
 
 -- Whether a field can go: a token expired more than \`grace\` seconds ago (until then a check can
 -- still say "expired"), or a revocation no longer reported.
-local function isDead(value, now, grace)
-  local expiry, revoked = expiryOf(value)
+local function isDead(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
   if expiry == nil then
     return true
   end
@@ -886,7 +2034,7 @@ local function storeToken(grant, identity, field, value, keyTtl, now, grace)
   end
   local sample = redis.call('HRANDFIELD', grant, 2, 'WITHVALUES')
   for i = 1, #sample, 2 do
-    if sample[i] ~= 'g' and isDead(sample[i + 1], now, grace) then
+    if sample[i] ~= 'g' and isDead(sample[i], sample[i + 1], now, grace) then
       redis.call('HDEL', grant, sample[i])
     end
   end
@@ -901,8 +2049,8 @@ end
 
 -- How long a field still needs its grant, seconds from now; nil for a live token that never
 -- expires. A value that is no token needs nothing.
-local function neededLife(value, now, grace)
-  local expiry, revoked = expiryOf(value)
+local function neededLife(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
   if expiry == nil then
     return 0
   end
@@ -927,7 +2075,7 @@ local function settleLife(grant, now, grace, floor)
     local fields = page[2]
     for i = 1, #fields, 2 do
       if fields[i] ~= 'g' then
-        local life = neededLife(fields[i + 1], now, grace)
+        local life = neededLife(fields[i], fields[i + 1], now, grace)
         if life == nil then
           return
         end
@@ -956,8 +2104,46 @@ local function revokeField(grant, field, tombstone, tombstoneTtl, now, grace)
   redis.call('HSET', grant, field, tombstone)
   afterRevocation(grant, tombstoneTtl, now, grace)
 end
+
+-- Starts a refresh-token family beside the access token just stored with its tag: false when
+-- the grant already has a family of that id (48 random bits within one grant), storing nothing.
+-- The grant then lives at least as long as the family.
+local function startFamily(grant, familyId, family, now)
+  if redis.call('HSETNX', grant, '~' .. familyId, encodeFamily(family)) == 0 then
+    return false
+  end
+  extendLife(grant, familyEnd(family) - now, redis.call('TTL', grant))
+  return true
+end
+
+-- Ends a family: forgets its record and revokes every live access token descended from it.
+-- Its cost follows the grant's own fields. How many live tokens (the refresh token counting as
+-- one) it ended.
+local function revokeFamily(grant, familyId, tombstone, tombstoneTtl, now, grace)
+  local ended = 0
+  local record = redis.call('HGET', grant, '~' .. familyId)
+  if record then
+    if isLive('~' .. familyId, record, now) then
+      ended = 1
+    end
+    redis.call('HDEL', grant, '~' .. familyId)
+  end
+  local fields = redis.call('HGETALL', grant)
+  for i = 1, #fields, 2 do
+    local field, value = fields[i], fields[i + 1]
+    if field ~= 'g' and not isFamilyField(field) and familyOf(value) == familyId
+        and isLive(field, value, now) then
+      redis.call('HSET', grant, field, tombstone)
+      ended = ended + 1
+    end
+  end
+  if ended > 0 then
+    afterRevocation(grant, tombstoneTtl, now, grace)
+  end
+  return ended
+end
 local value, identity = unpack(redis.call('HMGET', KEYS[1], ARGV[1], 'g'))
-if not value or not identity or not isLive(value, tonumber(ARGV[5])) then
+if not value or not identity or not isLive(ARGV[1], value, tonumber(ARGV[5])) then
   return STATUS.unknown
 end
 if ARGV[4] ~= '' and clientOf(identity) ~= ARGV[4] then
@@ -1043,7 +2229,9 @@ export const LUA_SCRIPTS = {
   issueToken: ISSUE_TOKEN_LUA,
   limitAttempts: LIMIT_ATTEMPTS_LUA,
   readClientForAuthentication: READ_CLIENT_FOR_AUTHENTICATION_LUA,
+  refreshToken: REFRESH_TOKEN_LUA,
   revokeGrant: REVOKE_GRANT_LUA,
+  revokeRefreshToken: REVOKE_REFRESH_TOKEN_LUA,
   revokeToken: REVOKE_TOKEN_LUA,
   saveClient: SAVE_CLIENT_LUA,
 } as const;

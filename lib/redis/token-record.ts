@@ -82,11 +82,81 @@ export function tokenBody(scope: string, extras: Readonly<Record<string, string>
 
 /**
  * The part of a stored token that says when: `<issued at>␟<lifetime>␟`, the lifetime in seconds
- * and 0 for a token that never expires. The stored token is `tokenHead() + tokenBody()`.
+ * and 0 for a token that never expires; with `family`, `<issued at>␟<lifetime>,<family>␟`, so
+ * that ending the family finds the token. The stored token is `tokenHead() + tokenBody()`.
  */
-export function tokenHead(issuedAt: number, expiresAt: number | null): string {
+export function tokenHead(issuedAt: number, expiresAt: number | null, family?: string): string {
   const lifetime = expiresAt === null ? 0 : expiresAt - issuedAt;
-  return issuedAt.toString(TIME_RADIX) + SEPARATOR + lifetime.toString(TIME_RADIX) + SEPARATOR;
+  const tag = family === undefined ? '' : `,${family}`;
+  return (
+    issuedAt.toString(TIME_RADIX) + SEPARATOR + lifetime.toString(TIME_RADIX) + tag + SEPARATOR
+  );
+}
+
+/**
+ * The field of a grant's hash that holds a refresh-token family's record: `~` and the family
+ * id, which no token field (base64url) can be.
+ */
+export function familyField(familyId: string): string {
+  return `~${familyId}`;
+}
+
+/** A refresh-token family's record read back (see `decodeFamily()`). */
+export interface FamilyRecord {
+  readonly clientId: string | null;
+  readonly userId?: string;
+  /** What the user granted; each refresh may narrow it for its access token. */
+  readonly scope: string;
+  readonly extras: Readonly<Record<string, string>>;
+  /** When the family stops being usable: its absolute end, or sooner when left idle. */
+  readonly endsAt: number;
+  /** The field of its refresh token. */
+  readonly current: string;
+  /** The field of the refresh token it replaced, and when; for the retry window. */
+  readonly previous: string | null;
+  readonly rotatedAt: number | null;
+}
+
+/**
+ * Decodes a family's record and its grant's identity, as the scripts write it (grant.lua's
+ * `encodeFamily`): `<expires at>␟<idle until>␟<current>␟<previous>␟<rotated at>␟<body>`.
+ * `null` for nothing usable.
+ */
+export function decodeFamily(value: string | null, identity: string | null): FamilyRecord | null {
+  if (value === null || identity === null) return null;
+  const parts = value.split(SEPARATOR);
+  if (parts.length < 6) return null;
+  const [expires, idle, current, previous, rotated] = parts;
+  const expiresAt = base36(expires);
+  const idleUntil = idle === '' ? null : base36(idle);
+  const rotatedAt = rotated === '' ? null : base36(rotated);
+  if (expiresAt === null || (idle !== '' && idleUntil === null) || current === '') return null;
+  const body = decodeBody(parts.slice(5).join(SEPARATOR));
+  if (body === null) return null;
+  const { clientId, userId } = parseIdentity(identity);
+  return {
+    clientId,
+    userId,
+    ...body,
+    endsAt: idleUntil !== null && idleUntil < expiresAt ? idleUntil : expiresAt,
+    current,
+    previous: previous === '' ? null : previous,
+    rotatedAt,
+  };
+}
+
+/** A token body (see `tokenBody()`) read back; `null` when its extras are no JSON. */
+function decodeBody(body: string): { scope: string; extras: Record<string, string> } | null {
+  const separator = body.indexOf(SEPARATOR);
+  if (separator < 0) return { scope: body, extras: {} };
+  try {
+    return {
+      scope: body.slice(0, separator),
+      extras: JSON.parse(body.slice(separator + 1)) as Record<string, string>,
+    };
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -125,24 +195,16 @@ export function decodeToken(
   const second = value.indexOf(SEPARATOR, first + 1);
   if (first < 1 || second < 0) return null;
   const issuedAt = base36(value.slice(0, first));
-  const lifetime = base36(value.slice(first + 1, second));
+  // A token of a refresh-token family carries its tag after the lifetime.
+  const lifetime = base36(value.slice(first + 1, second).replace(/,[\w-]+$/, ''));
   if (issuedAt === null || lifetime === null) return null;
-  const third = value.indexOf(SEPARATOR, second + 1);
-  const scope = third < 0 ? value.slice(second + 1) : value.slice(second + 1, third);
-  let extras: Record<string, string> = {};
-  if (third >= 0) {
-    try {
-      extras = JSON.parse(value.slice(third + 1)) as Record<string, string>;
-    } catch {
-      return null;
-    }
-  }
+  const body = decodeBody(value.slice(second + 1));
+  if (body === null) return null;
   const { clientId, userId } = parseIdentity(identity);
   return {
     clientId,
     userId,
-    scope,
-    extras,
+    ...body,
     issuedAt,
     expiresAt: lifetime === 0 ? null : issuedAt + lifetime,
   };

@@ -16,12 +16,15 @@ export interface ActiveTokenIntrospection {
   scope: string;
   /** The client the token was issued to (absent for an anonymous password grant). */
   client_id?: string;
-  /** Always `Bearer`. */
-  token_type: 'Bearer';
-  /** When it expires, seconds since the epoch; absent when it never does. */
+  /** `Bearer` for an access token; `refresh_token` for a refresh token. */
+  token_type: 'Bearer' | 'refresh_token';
+  /**
+   * When it expires, seconds since the epoch; absent when it never does. For a refresh token,
+   * when its family ends.
+   */
   exp?: number;
-  /** When it was issued, seconds since the epoch. */
-  iat: number;
+  /** When it was issued, seconds since the epoch; absent for a refresh token. */
+  iat?: number;
   /** The user who granted it (the `userId` extra), when there is one. */
   sub?: string;
   /** Extra attributes, under their own names unless a name above takes precedence. */

@@ -14,6 +14,8 @@ export interface TokenResponseBody {
   expires_in?: number;
   /** The granted scope, when there is one. */
   scope?: string;
+  /** A refresh token (RFC 6749 §6), when one was issued with this access token. */
+  refresh_token?: string;
 }
 
 /**
@@ -27,6 +29,11 @@ export class IssuedAccessToken {
     readonly accessToken: string,
     /** What the token grants. */
     readonly token: AccessToken,
+    /**
+     * The refresh token issued with it, for the same client and nobody else; `undefined` when
+     * none was (refresh tokens off, client credentials, or a refresh that did not rotate).
+     */
+    readonly refreshToken?: string,
   ) {}
 
   /** Seconds until the token expires, rounded down; `undefined` when it never does. */
@@ -42,6 +49,7 @@ export class IssuedAccessToken {
     const body: TokenResponseBody = { access_token: this.accessToken, token_type: 'Bearer' };
     if (this.expiresIn !== undefined) body.expires_in = this.expiresIn;
     if (this.token.scope !== '') body.scope = this.token.scope;
+    if (this.refreshToken !== undefined) body.refresh_token = this.refreshToken;
     return body;
   }
 

@@ -1,14 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { grantIdOf, mintGrantBoundSecret } from '../crypto/grant-bound-secret';
+import {
+  grantIdOf,
+  mintFamilyId,
+  mintGrantBoundSecret,
+  mintRefreshToken,
+  refreshTokenParts,
+} from '../crypto/grant-bound-secret';
 import { GrantIds } from '../crypto/grant-ids';
 import { s256 } from '../crypto/pkce';
 import { sha256 } from '../crypto/sha256';
 import { OAuthError } from '../errors';
 import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { SCOPE_TOKEN } from '../protocol/scope';
-import { CodeExchangeFailure, GrantStore } from '../redis/grant-store';
+import type { OAuthClient } from '../interfaces';
+import { CodeExchangeFailure, FamilyStart, GrantStore, RefreshFailure } from '../redis/grant-store';
 import {
+  decodeFamily,
   decodeToken,
+  FamilyRecord,
   grantIdentity,
   isStorableClientId,
   secondsNow,
@@ -32,6 +41,26 @@ const REDEMPTION_FAILURES: Readonly<Record<CodeExchangeFailure, string>> = {
   code_reused: 'the code was used before; the token issued for it is revoked (RFC 6749 §4.1.2)',
 };
 
+const REFRESH_FAILURES: Readonly<Record<RefreshFailure, OAuthError>> = {
+  unknown: new OAuthError('invalid_grant', 'the refresh token is unknown, expired or revoked'),
+  client_mismatch: new OAuthError(
+    'invalid_grant',
+    'the refresh token was issued to another client (RFC 6749 §6)',
+  ),
+  reused: new OAuthError(
+    'invalid_grant',
+    'the refresh token was used before; every token of its authorization is revoked (RFC 9700 §4.14.2)',
+  ),
+  scope_widened: new OAuthError(
+    'invalid_scope',
+    'scope asks for more than the user granted (RFC 6749 §6)',
+  ),
+  scope_withdrawn: new OAuthError(
+    'invalid_scope',
+    'the client may no longer have any scope the user granted (RFC 6749 §3.3)',
+  ),
+};
+
 /**
  * What a new access token grants.
  * @publicApi
@@ -48,6 +77,12 @@ export interface AccessTokenGrant {
   userId?: string;
   /** Extra attributes to copy onto the token. */
   extras?: Readonly<Record<string, string>>;
+  /**
+   * Issue a refresh token with it, starting a new refresh-token family, when the
+   * `refreshTokens` option is on and there is a client. The code and password grants ask;
+   * client credentials never does (RFC 6749 §4.4.3).
+   */
+  refreshToken?: boolean;
 }
 
 /** What an authorization code grants, and what its exchange must repeat (RFC 6749 §4.1.3). */
@@ -72,6 +107,17 @@ export interface CodeRedemption {
   readonly redirectUri: string | undefined;
   readonly codeVerifier: string | undefined;
 }
+
+/** What a refresh (RFC 6749 §6) presents, from a client that authenticated. */
+export interface RefreshRedemption {
+  readonly refreshToken: string;
+  readonly client: OAuthClient;
+  /** The scopes asked for, checked against the server's and the client's; empty: as granted. */
+  readonly requestedScopes: readonly string[];
+}
+
+/** A live refresh token read back, for introspection. */
+export type RefreshTokenRecord = FamilyRecord;
 
 /** Why a client's revocation of a token did or did not happen (RFC 7009 §2.1). */
 export type RevocationOutcome = 'revoked' | 'unknown' | 'not_owner';
@@ -108,14 +154,21 @@ export class TokenMinter {
     };
     const grantOfToken = this.grantIds.of(clientId, userId);
     const token = mintGrantBoundSecret(grantOfToken);
+    const policy = this.options.refreshTokens;
+    const refresh =
+      grant.refreshToken === true && policy !== null && clientId !== null
+        ? this.newFamily(grantOfToken, policy.ttl)
+        : undefined;
     await this.store.issueToken(
       grantOfToken,
       grantIdentity(clientId, userId),
       tokenField(token),
-      tokenHead(issuedAt, record.expiresAt) + tokenBody(record.scope, extras),
+      tokenHead(issuedAt, record.expiresAt, refresh?.family.familyId) +
+        tokenBody(record.scope, extras),
       record.expiresAt,
+      refresh?.family,
     );
-    return new IssuedAccessToken(token, AccessToken.fromRecord(record));
+    return new IssuedAccessToken(token, AccessToken.fromRecord(record), refresh?.token);
   }
 
   /** Issues an authorization code for `grant`; the code string exists only in the result. */
@@ -157,6 +210,8 @@ export class TokenMinter {
     const issuedAt = secondsNow();
     const expiresAt = this.expiryOf(issuedAt);
     const verifier = exchange.codeVerifier;
+    const policy = this.options.refreshTokens;
+    const refresh = policy === null ? undefined : this.newFamily(grantId, policy.ttl);
     const result = await this.store.exchangeCode({
       grantId,
       codeHash: sha256(exchange.code),
@@ -167,6 +222,7 @@ export class TokenMinter {
       tokenField: tokenField(token),
       issuedAt,
       expiresAt,
+      family: refresh?.family,
     });
     if ('failure' in result)
       throw new OAuthError('invalid_grant', REDEMPTION_FAILURES[result.failure]);
@@ -177,7 +233,77 @@ export class TokenMinter {
     );
     if (record === null || record === 'revoked')
       throw new Error('oauthist: an authorization code held a malformed token body');
-    return new IssuedAccessToken(token, AccessToken.fromRecord(record));
+    return new IssuedAccessToken(
+      token,
+      AccessToken.fromRecord(record),
+      result.familyStarted ? refresh?.token : undefined,
+    );
+  }
+
+  /** Whether `token` has the shape of a refresh token this server mints (it may be unknown). */
+  isWellFormedRefreshToken(token: string): boolean {
+    return refreshTokenParts(token) !== null;
+  }
+
+  /**
+   * The refresh grant (RFC 6749 §6) in one atomic step: a new access token, and a new refresh
+   * token unless the client's does not rotate. Throws `invalid_grant` (or `invalid_scope`) with
+   * the reason when the token cannot be used; a rotated-out token has by then ended its family.
+   */
+  async refresh(redemption: RefreshRedemption): Promise<IssuedAccessToken> {
+    const policy = this.options.refreshTokens;
+    const parts = refreshTokenParts(redemption.refreshToken);
+    if (policy === null || parts === null) throw REFRESH_FAILURES.unknown;
+    const { client } = redemption;
+    const token = mintGrantBoundSecret(parts.grantId);
+    const rotates = !client.isConfidential || policy.rotateConfidentialClients;
+    const next = rotates ? mintRefreshToken(parts.grantId, parts.familyId) : null;
+    const issuedAt = secondsNow();
+    const expiresAt = this.expiryOf(issuedAt);
+    const result = await this.store.refresh({
+      grantId: parts.grantId,
+      familyId: parts.familyId,
+      presentedField: tokenField(redemption.refreshToken),
+      clientId: client.id,
+      requestedScopes: redemption.requestedScopes,
+      allowedScopes: this.scopesAllowedTo(client),
+      accessField: tokenField(token),
+      issuedAt,
+      expiresAt,
+      refreshField: next === null ? null : tokenField(next),
+      reuseGraceSeconds: policy.reuseGraceSeconds,
+      idleTtl: policy.idleTtl,
+    });
+    if ('failure' in result) throw REFRESH_FAILURES[result.failure];
+    const body = result.extras === '' ? result.scope : `${result.scope}\x1f${result.extras}`;
+    const record = decodeToken(tokenHead(issuedAt, expiresAt) + body, result.identity, issuedAt);
+    if (record === null || record === 'revoked')
+      throw new Error('oauthist: a refresh-token family held a malformed token body');
+    return new IssuedAccessToken(
+      token,
+      AccessToken.fromRecord(record),
+      result.rotated && next !== null ? next : undefined,
+    );
+  }
+
+  /**
+   * A refresh token that would work now: the family's current one, or the one it replaced
+   * within the retry window. `null` for any other string.
+   */
+  async liveRefreshToken(refreshToken: string): Promise<RefreshTokenRecord | null> {
+    const parts = refreshTokenParts(refreshToken);
+    const policy = this.options.refreshTokens;
+    if (parts === null) return null;
+    const [value, identity] = await this.store.getFamily(parts.grantId, parts.familyId);
+    const family = decodeFamily(value, identity);
+    const now = secondsNow();
+    if (family === null || family.endsAt <= now) return null;
+    const field = tokenField(refreshToken);
+    const retry =
+      family.previous === field &&
+      family.rotatedAt !== null &&
+      family.rotatedAt + (policy?.reuseGraceSeconds ?? 0) > now;
+    return family.current === field || retry ? family : null;
   }
 
   /**
@@ -186,6 +312,15 @@ export class TokenMinter {
    * `not_owner`.
    */
   revoke(token: string, clientId: string | null | undefined): Promise<RevocationOutcome> {
+    const refresh = typeof token === 'string' ? refreshTokenParts(token) : null;
+    if (refresh !== null) {
+      return this.store.revokeRefreshToken(
+        refresh.grantId,
+        refresh.familyId,
+        tokenField(token),
+        clientId,
+      );
+    }
     const grant = typeof token === 'string' ? grantIdOf(token) : null;
     if (grant === null) return Promise.resolve('unknown');
     return this.store.revokeToken(grant, tokenField(token), clientId);
@@ -200,6 +335,21 @@ export class TokenMinter {
     if (typeof clientId !== 'string' || !isStorableClientId(clientId) || clientId === '')
       throw new TypeError('oauthist: revokeGrant(userId, clientId): clientId must be a client id');
     return this.store.revokeGrant(this.grantIds.of(clientId, user));
+  }
+
+  /** A new family's id and first refresh token, and what the store needs to start it. */
+  private newFamily(grantId: string, ttl: number): { token: string; family: FamilyStart } {
+    const familyId = mintFamilyId();
+    const token = mintRefreshToken(grantId, familyId);
+    const idleTtl = this.options.refreshTokens?.idleTtl ?? null;
+    return { token, family: { familyId, refreshField: tokenField(token), ttl, idleTtl } };
+  }
+
+  /** The scopes `client` may be issued now: its own list within the server's; `null`: any. */
+  private scopesAllowedTo(client: OAuthClient): readonly string[] | null {
+    const server = this.options.scopes;
+    if (client.scopes === null) return server === null ? null : [...server];
+    return server === null ? client.scopes : client.scopes.filter((scope) => server.has(scope));
   }
 
   /** When a token issued now expires, seconds since the epoch; `null`: never. */

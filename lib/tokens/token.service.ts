@@ -93,11 +93,19 @@ export class TokenService {
     this.verifyAccessToken(token, ...scopes);
 
   /**
-   * Revokes one token; `true` if it was live. With `clientId`, only a token issued to that
-   * client is revoked (RFC 7009 §2.1); another client's token is left alone and `false` returned.
+   * Revokes one token, an access token or a refresh token; `true` if it was live. With
+   * `clientId`, only a token issued to that client is revoked (RFC 7009 §2.1); another
+   * client's token is left alone and `false` returned. A refresh token ends its whole family:
+   * the access tokens issued from the same authorization go with it. An access token goes alone,
+   * and its refresh token still works.
    */
-  async revokeAccessToken(token: string, options: { clientId?: string } = {}): Promise<boolean> {
+  async revokeToken(token: string, options: { clientId?: string } = {}): Promise<boolean> {
     return (await this.minter.revoke(token, options.clientId)) === 'revoked';
+  }
+
+  /** The manual's name of `revokeToken()`, which takes refresh tokens too. */
+  revokeAccessToken(token: string, options: { clientId?: string } = {}): Promise<boolean> {
+    return this.revokeToken(token, options);
   }
 
   /**
@@ -115,6 +123,8 @@ export class TokenService {
    * `introspectionPolicy` lets it read this token (RFC 7662 §4).
    */
   async introspect(token: string, caller?: OAuthClient): Promise<IntrospectionResponse> {
+    if (typeof token === 'string' && this.minter.isWellFormedRefreshToken(token))
+      return this.introspectRefreshToken(token, caller);
     let accessToken: AccessToken;
     try {
       accessToken = await this.verifyAccessToken(token);
@@ -139,6 +149,28 @@ export class TokenService {
     if (accessToken.expiresAt !== null)
       claims.exp = Math.floor(accessToken.expiresAt.getTime() / 1000);
     if (accessToken.userId !== undefined) claims.sub = accessToken.userId;
+    return claims;
+  }
+
+  // A refresh token is its client's alone: no resource server is ever shown one.
+  private async introspectRefreshToken(
+    token: string,
+    caller: OAuthClient | undefined,
+  ): Promise<IntrospectionResponse> {
+    const family = await this.minter.liveRefreshToken(token);
+    if (family === null || (caller !== undefined && caller.id !== family.clientId))
+      return { active: false };
+    const claims: ActiveTokenIntrospection = {
+      active: true,
+      scope: family.scope,
+      token_type: 'refresh_token',
+    };
+    for (const [name, value] of Object.entries(family.extras)) {
+      if (!INTROSPECTION_CLAIMS.has(name)) claims[name] = value;
+    }
+    if (family.clientId !== null) claims.client_id = family.clientId;
+    claims.exp = family.endsAt;
+    if (family.userId !== undefined) claims.sub = family.userId;
     return claims;
   }
 }

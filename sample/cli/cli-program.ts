@@ -169,7 +169,7 @@ export function cliProgram(
     .description('revoke one access token')
     .exitOverride()
     .action(async (token: string) => {
-      print({ revoked: await tokens.revokeAccessToken(token) });
+      print({ revoked: await tokens.revokeToken(token) });
     });
 
   return program;

@@ -1,6 +1,7 @@
 -- Exchanges an authorization code for an access token, at most once (RFC 6749 §4.1.3).
 -- The checks and the exchange are one script, so parallel requests with one code yield one
--- token; a code presented again revokes the token it gave (RFC 6749 §4.1.2, RFC 9700 §4.2.4).
+-- token; a code presented again revokes the token it gave and the refresh-token family it started
+-- (RFC 6749 §4.1.2, RFC 9700 §4.2.4).
 --
 -- KEYS[1]   the code's hash
 -- KEYS[2]   the grant's hash
@@ -15,8 +16,13 @@
 -- ARGV[9]   how long an expired token is still reported as expired, seconds
 -- ARGV[10]  the tombstone of a token revoked now
 -- ARGV[11]  lifetime in seconds of the tombstone
--- Returns   {STATUS.exchanged, body, grant identity} when exchanged; else a status, and nothing
---           changed but what code_reused says
+-- ARGV[12]  the id of the refresh-token family to start, '' for none (ARGV[6] then tags the
+--           token with it)
+-- ARGV[13]  the field of the family's first refresh token
+-- ARGV[14]  the family's lifetime in seconds, counted from the user's consent (the code's issue)
+-- ARGV[15]  how long the family may go unused, seconds; 0: no limit
+-- Returns   {STATUS.exchanged, body, grant identity, 1 when the family was started else 0} when
+--           exchanged; else a status, and nothing changed but what code_reused says
 --- @status exchanged 1
 --- @status unknown_code -1              no such code
 --- @status client_mismatch -2           a code of another client
@@ -31,8 +37,8 @@ local rcall = redis.call
 local codeKey, grant = KEYS[1], KEYS[2]
 local now = tonumber(ARGV[8])
 
-local client, redirectUri, redirectGiven, challenge, method, body, identity, used = unpack(
-  rcall('HMGET', codeKey, 'client', 'redirect_uri', 'redirect_given', 'challenge', 'method', 'body', 'grant', 'used')
+local client, redirectUri, redirectGiven, challenge, method, body, identity, used, usedFamily, consentedAt = unpack(
+  rcall('HMGET', codeKey, 'client', 'redirect_uri', 'redirect_given', 'challenge', 'method', 'body', 'grant', 'used', 'family', 'at')
 )
 -- A code saved by an older version has no grant identity: it cannot be exchanged.
 if not client or not identity then
@@ -64,14 +70,44 @@ end
 -- saw a used code in a URL could revoke a public client's token by naming its client_id.
 if used then
   local issued = rcall('HGET', grant, used)
-  if issued and isLive(issued, now) then
+  if issued and isLive(used, issued, now) then
     revokeField(grant, used, ARGV[10], tonumber(ARGV[11]), now, tonumber(ARGV[9]))
+  end
+  if usedFamily then
+    revokeFamily(grant, usedFamily, ARGV[10], tonumber(ARGV[11]), now, tonumber(ARGV[9]))
   end
   return STATUS.code_reused
 end
 
-if not storeToken(grant, identity, ARGV[5], ARGV[6] .. body, tonumber(ARGV[7]), now, tonumber(ARGV[9])) then
+local familyId = ARGV[12]
+local family = nil
+if familyId ~= '' then
+  if rcall('HEXISTS', grant, '~' .. familyId) == 1 then
+    return STATUS.grant_collision
+  end
+  local idleTtl = tonumber(ARGV[15])
+  family = {
+    expiresAt = (tonumber(consentedAt) or now) + tonumber(ARGV[14]),
+    idleUntil = idleTtl > 0 and now + idleTtl or nil,
+    current = ARGV[13],
+    body = body,
+  }
+  -- A consent older than the family's lifetime starts none (and the token is not tagged).
+  if familyEnd(family) <= now then
+    family = nil
+  end
+end
+local head = ARGV[6]
+if familyId ~= '' and not family then
+  head = string.gsub(head, ',[%w_-]+\31$', '\31')
+end
+if not storeToken(grant, identity, ARGV[5], head .. body, tonumber(ARGV[7]), now, tonumber(ARGV[9])) then
   return STATUS.grant_collision
 end
-rcall('HSET', codeKey, 'used', ARGV[5])
-return { STATUS.exchanged, body, identity }
+if family then
+  startFamily(grant, familyId, family, now)
+  rcall('HSET', codeKey, 'used', ARGV[5], 'family', familyId)
+else
+  rcall('HSET', codeKey, 'used', ARGV[5])
+end
+return { STATUS.exchanged, body, identity, family and 1 or 0 }

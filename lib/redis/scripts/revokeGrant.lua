@@ -1,5 +1,5 @@
--- Revokes every live token of one grant (one user, one client) and forgets its codes not yet
--- exchanged: its cost follows the grant's own tokens, never the number of tokens in Redis.
+-- Revokes every live token of one grant (one user, one client), forgets its refresh-token
+-- families and its codes not yet exchanged: its cost follows the grant's own tokens, never the number of tokens in Redis.
 -- Runs in the grant's slot, so a token being issued at the same moment is either revoked here
 -- or issued after this returns.
 --
@@ -12,7 +12,7 @@
 -- ARGV[5]  the client the grant must be of, '' for any: a client being deleted finds its grants
 --          by a tag that another client may share, and leaves theirs alone
 -- ARGV[6]  how long an expired token is still reported as expired, seconds
--- Returns  how many live tokens were revoked
+-- Returns  how many live tokens were revoked, each live refresh token counting as one
 --- @include "grant"
 local rcall = redis.call
 local grant, codes, codePrefix, client = KEYS[1], KEYS[2], ARGV[1], ARGV[5]
@@ -25,8 +25,13 @@ end
 local revoked = 0
 local fields = rcall('HGETALL', grant)
 for i = 1, #fields, 2 do
-  if fields[i] ~= 'g' and isLive(fields[i + 1], now) then
-    rcall('HSET', grant, fields[i], ARGV[2])
+  local field = fields[i]
+  if field ~= 'g' and isLive(field, fields[i + 1], now) then
+    if isFamilyField(field) then
+      rcall('HDEL', grant, field)
+    else
+      rcall('HSET', grant, field, ARGV[2])
+    end
     revoked = revoked + 1
   end
 end

@@ -14,7 +14,7 @@
 --- @status not_owner -1  owned by another client
 --- @include "grant"
 local value, identity = unpack(redis.call('HMGET', KEYS[1], ARGV[1], 'g'))
-if not value or not identity or not isLive(value, tonumber(ARGV[5])) then
+if not value or not identity or not isLive(ARGV[1], value, tonumber(ARGV[5])) then
   return STATUS.unknown
 end
 if ARGV[4] ~= '' and clientOf(identity) ~= ARGV[4] then

@@ -1,10 +1,71 @@
--- A grant's hash (see token-record.ts): field 'g' is '<client id>[\31<user id>]'; every other
--- field is one token, '<issued at>\31<lifetime>\31<scope>[\31<extras>]' with times in base 36
+-- A grant's hash (see token-record.ts): field 'g' is '<client id>[\31<user id>]'; a field
+-- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
+-- token, '<issued at>\31<lifetime>[,<family id>]\31<scope>[\31<extras>]' with times in base 36
 -- and lifetime 0 for never, or '-<revoked until>' once revoked.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\31]*')
+end
+
+-- Whether a field of the grant is a refresh-token family's record.
+local function isFamilyField(field)
+  return string.sub(field, 1, 1) == '~'
+end
+
+-- A family's record: '<expires at>\31<idle until>\31<current>\31<previous>\31<rotated at>\31<body>',
+-- times in base 36; idle until, previous and rotated at may be empty. current and previous are
+-- the fields (hashes) of the family's refresh token and of the one it replaced; body is the
+-- grant's own scope and extras, which every access token of the family is cut from. nil when
+-- the value is no record.
+local function parseFamily(value)
+  local expiresAt, idleUntil, current, previous, rotatedAt, body =
+    string.match(value, '^(%w+)\31(%w*)\31([^\31]+)\31([^\31]*)\31(%w*)\31(.*)$')
+  if not expiresAt then
+    return nil
+  end
+  return {
+    expiresAt = tonumber(expiresAt, 36),
+    idleUntil = idleUntil ~= '' and tonumber(idleUntil, 36) or nil,
+    current = current,
+    previous = previous ~= '' and previous or nil,
+    rotatedAt = rotatedAt ~= '' and tonumber(rotatedAt, 36) or nil,
+    body = body,
+  }
+end
+
+local function base36(number)
+  local digits, text = '0123456789abcdefghijklmnopqrstuvwxyz', ''
+  repeat
+    local digit = number % 36
+    text = string.sub(digits, digit + 1, digit + 1) .. text
+    number = (number - digit) / 36
+  until number == 0
+  return text
+end
+
+local function encodeFamily(family)
+  return table.concat({
+    base36(family.expiresAt),
+    family.idleUntil and base36(family.idleUntil) or '',
+    family.current,
+    family.previous or '',
+    family.rotatedAt and base36(family.rotatedAt) or '',
+    family.body,
+  }, '\31')
+end
+
+-- When a family stops being usable: its absolute end, or sooner if nobody used it lately.
+local function familyEnd(family)
+  if family.idleUntil and family.idleUntil < family.expiresAt then
+    return family.idleUntil
+  end
+  return family.expiresAt
+end
+
+-- The family an access token descends from; nil for none (or no access token).
+local function familyOf(value)
+  return string.match(value, '^%w+\31%w+,([%w_-]+)\31')
 end
 
 -- When a stored token expires (seconds since the epoch), 0 for never; or, with a second
@@ -13,7 +74,7 @@ local function expiryOf(value)
   if string.sub(value, 1, 1) == '-' then
     return tonumber(string.sub(value, 2), 36), true
   end
-  local issuedAt, lifetime = string.match(value, '^(%w+)\31(%w+)\31')
+  local issuedAt, lifetime = string.match(value, '^(%w+)\31(%w+)[,\31]')
   if not issuedAt then
     return nil
   end
@@ -24,16 +85,25 @@ local function expiryOf(value)
   return tonumber(issuedAt, 36) + lifetime, false
 end
 
--- Whether a stored token is live: neither expired nor revoked.
-local function isLive(value, now)
-  local expiry, revoked = expiryOf(value)
+-- expiryOf() for any field but 'g': a family's record ends as familyEnd() says.
+local function fieldExpiry(field, value)
+  if isFamilyField(field) then
+    local family = parseFamily(value)
+    return family and familyEnd(family), false
+  end
+  return expiryOf(value)
+end
+
+-- Whether a stored token (or family) is live: neither expired nor revoked.
+local function isLive(field, value, now)
+  local expiry, revoked = fieldExpiry(field, value)
   return expiry ~= nil and not revoked and (expiry == 0 or expiry > now)
 end
 
 -- Whether a field can go: a token expired more than `grace` seconds ago (until then a check can
 -- still say "expired"), or a revocation no longer reported.
-local function isDead(value, now, grace)
-  local expiry, revoked = expiryOf(value)
+local function isDead(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
   if expiry == nil then
     return true
   end
@@ -67,7 +137,7 @@ local function storeToken(grant, identity, field, value, keyTtl, now, grace)
   end
   local sample = redis.call('HRANDFIELD', grant, 2, 'WITHVALUES')
   for i = 1, #sample, 2 do
-    if sample[i] ~= 'g' and isDead(sample[i + 1], now, grace) then
+    if sample[i] ~= 'g' and isDead(sample[i], sample[i + 1], now, grace) then
       redis.call('HDEL', grant, sample[i])
     end
   end
@@ -82,8 +152,8 @@ end
 
 -- How long a field still needs its grant, seconds from now; nil for a live token that never
 -- expires. A value that is no token needs nothing.
-local function neededLife(value, now, grace)
-  local expiry, revoked = expiryOf(value)
+local function neededLife(field, value, now, grace)
+  local expiry, revoked = fieldExpiry(field, value)
   if expiry == nil then
     return 0
   end
@@ -108,7 +178,7 @@ local function settleLife(grant, now, grace, floor)
     local fields = page[2]
     for i = 1, #fields, 2 do
       if fields[i] ~= 'g' then
-        local life = neededLife(fields[i + 1], now, grace)
+        local life = neededLife(fields[i], fields[i + 1], now, grace)
         if life == nil then
           return
         end
@@ -136,4 +206,42 @@ end
 local function revokeField(grant, field, tombstone, tombstoneTtl, now, grace)
   redis.call('HSET', grant, field, tombstone)
   afterRevocation(grant, tombstoneTtl, now, grace)
+end
+
+-- Starts a refresh-token family beside the access token just stored with its tag: false when
+-- the grant already has a family of that id (48 random bits within one grant), storing nothing.
+-- The grant then lives at least as long as the family.
+local function startFamily(grant, familyId, family, now)
+  if redis.call('HSETNX', grant, '~' .. familyId, encodeFamily(family)) == 0 then
+    return false
+  end
+  extendLife(grant, familyEnd(family) - now, redis.call('TTL', grant))
+  return true
+end
+
+-- Ends a family: forgets its record and revokes every live access token descended from it.
+-- Its cost follows the grant's own fields. How many live tokens (the refresh token counting as
+-- one) it ended.
+local function revokeFamily(grant, familyId, tombstone, tombstoneTtl, now, grace)
+  local ended = 0
+  local record = redis.call('HGET', grant, '~' .. familyId)
+  if record then
+    if isLive('~' .. familyId, record, now) then
+      ended = 1
+    end
+    redis.call('HDEL', grant, '~' .. familyId)
+  end
+  local fields = redis.call('HGETALL', grant)
+  for i = 1, #fields, 2 do
+    local field, value = fields[i], fields[i + 1]
+    if field ~= 'g' and not isFamilyField(field) and familyOf(value) == familyId
+        and isLive(field, value, now) then
+      redis.call('HSET', grant, field, tombstone)
+      ended = ended + 1
+    end
+  end
+  if ended > 0 then
+    afterRevocation(grant, tombstoneTtl, now, grace)
+  end
+  return ended
 end

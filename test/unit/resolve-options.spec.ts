@@ -33,7 +33,24 @@ describe('resolveOptions', () => {
       realm: 'oauthist',
       commandTimeout: 2000,
       bruteForce: { maxFailures: 10, maxFailuresPerUsername: 100, windowSeconds: 300 },
+      refreshTokens: null,
     });
+  });
+
+  it('turns refresh tokens on with ttl alone: rotation for every client, no idle limit, no retry window', () => {
+    expect(resolveOptions({ redis, refreshTokens: { ttl: 86400 } }).refreshTokens).toEqual({
+      ttl: 86400,
+      idleTtl: null,
+      rotateConfidentialClients: true,
+      reuseGraceSeconds: 0,
+    });
+    expect(resolveOptions({ redis, refreshTokens: false }).refreshTokens).toBeNull();
+    expect(
+      resolveOptions({
+        redis,
+        refreshTokens: { ttl: 600, idleTtl: 60, rotation: 'public-clients', reuseGraceSeconds: 5 },
+      }).refreshTokens,
+    ).toEqual({ ttl: 600, idleTtl: 60, rotateConfidentialClients: false, reuseGraceSeconds: 5 });
   });
 
   it('keeps what was given', () => {
@@ -84,6 +101,19 @@ describe('resolveOptions', () => {
     [{ redis, introspectionPolicy: 'any' }, 'introspectionPolicy'],
     [{ redis, pendingAuthorizationsPerSource: true }, 'pendingAuthorizationsPerSource'],
     [{ redis, commandTimeout: 0 }, 'commandTimeout'],
+    [{ redis, refreshTokens: true }, 'refreshTokens'],
+    [{ redis, refreshTokens: {} }, 'refreshTokens.ttl'],
+    [{ redis, refreshTokens: { ttl: 0 } }, 'refreshTokens.ttl'],
+    [{ redis, refreshTokens: { ttl: 60, idleTtl: 61 } }, 'refreshTokens.idleTtl'],
+    [{ redis, refreshTokens: { ttl: 60, rotation: 'never' } }, 'refreshTokens.rotation'],
+    [
+      { redis, refreshTokens: { ttl: 60, reuseGraceSeconds: -1 } },
+      'refreshTokens.reuseGraceSeconds',
+    ],
+    [
+      { redis, refreshTokens: { ttl: 60, reuseGraceSeconds: 301 } },
+      'refreshTokens.reuseGraceSeconds',
+    ],
     [{}, 'redis'],
     [null, 'options'],
   ])('names the bad option in %j', (options, option) => {

@@ -1,5 +1,7 @@
 import {
+  decodeFamily,
   decodeToken,
+  familyField,
   grantIdentity,
   isStorableClientId,
   tokenBody,
@@ -33,6 +35,67 @@ describe('the stored token format', () => {
 
   it('stores a lifetime of 0 for a token that never expires', () => {
     expect(tokenHead(ISSUED, null)).toBe(`s44we8${US}0${US}`);
+  });
+});
+
+describe('a token of a refresh-token family', () => {
+  it('carries the family after its lifetime: <issued at>␟<lifetime>,<family>␟', () => {
+    expect(tokenHead(ISSUED, ISSUED + 3600, 'fam1_-AB')).toBe(`s44we8${US}2s0,fam1_-AB${US}`);
+  });
+
+  it('decodes as any token', () => {
+    const value = tokenHead(ISSUED, ISSUED + 3600, 'fam1_-AB') + tokenBody('read', { t: '1' });
+    expect(decodeToken(value, `client${US}alice`, NOW)).toEqual({
+      clientId: 'client',
+      userId: 'alice',
+      scope: 'read',
+      extras: { t: '1' },
+      issuedAt: ISSUED,
+      expiresAt: ISSUED + 3600,
+    });
+  });
+});
+
+describe('decodeFamily', () => {
+  const current = 'C'.repeat(16);
+  const previous = 'P'.repeat(16);
+
+  it('is kept in the field ~<family id>, which no token field can be', () => {
+    expect(familyField('fam1_-AB')).toBe('~fam1_-AB');
+  });
+
+  it('reads what grant.lua writes, ending at the sooner of its end and its idle limit', () => {
+    const expires = (ISSUED + 86400).toString(36);
+    const idle = (ISSUED + 600).toString(36);
+    const value = [expires, idle, current, previous, ISSUED.toString(36), `read${US}{"t":"1"}`];
+    expect(decodeFamily(value.join(US), `client${US}alice`)).toEqual({
+      clientId: 'client',
+      userId: 'alice',
+      scope: 'read',
+      extras: { t: '1' },
+      endsAt: ISSUED + 600,
+      current,
+      previous,
+      rotatedAt: ISSUED,
+    });
+  });
+
+  it('reads a family that never rotated and has no idle limit', () => {
+    const value = [(ISSUED + 60).toString(36), '', current, '', '', 'read'].join(US);
+    expect(decodeFamily(value, 'client')).toMatchObject({
+      endsAt: ISSUED + 60,
+      previous: null,
+      rotatedAt: null,
+      extras: {},
+    });
+  });
+
+  it('gives nothing for what is no record', () => {
+    expect(decodeFamily(null, 'client')).toBeNull();
+    expect(decodeFamily('x', 'client')).toBeNull();
+    expect(decodeFamily(['Z!', '', current, '', '', 'read'].join(US), 'client')).toBeNull();
+    expect(decodeFamily(['1', '', '', '', '', 'read'].join(US), 'client')).toBeNull();
+    expect(decodeFamily(['1', '', current, '', '', `read${US}{bad`].join(US), 'client')).toBeNull();
   });
 });
 

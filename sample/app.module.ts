@@ -47,6 +47,10 @@ export class AppModule {
             scopes: sample.scopes.length > 0 ? sample.scopes : undefined,
             authorizationCodeTtl: sample.authorizationCodeTtl,
             accessTokenTtl: sample.accessTokenTtl,
+            refreshTokens:
+              sample.refreshTokenTtl === null
+                ? false
+                : { ttl: sample.refreshTokenTtl, reuseGraceSeconds: sample.refreshReuseGrace },
             implicitGrant: true,
             bearerTokenInQuery: true,
             consentUrl: '/consent',

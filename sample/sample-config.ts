@@ -9,6 +9,10 @@ export interface SampleConfig {
   readonly authorizationCodeTtl: number;
   /** `null`: tokens never expire. */
   readonly accessTokenTtl: number | null;
+  /** Lifetime of a refresh-token family, seconds; `null`: no refresh tokens. */
+  readonly refreshTokenTtl: number | null;
+  /** Seconds after a rotation in which the previous refresh token still works. */
+  readonly refreshReuseGrace: number;
   /** name → password */
   readonly users: ReadonlyMap<string, string>;
   readonly redisUrl: string | undefined;
@@ -70,6 +74,7 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const host = env.HOST || '127.0.0.1';
   const port = whole(env, 'PORT', 3000);
   const accessTokenTtl = whole(env, 'OAUTHIST_ACCESS_TOKEN_TTL', 0);
+  const refreshTokenTtl = whole(env, 'OAUTHIST_REFRESH_TOKEN_TTL', 0);
   return {
     host,
     port,
@@ -78,6 +83,8 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     scopes: (env.OAUTHIST_SCOPES ?? 'profile email admin').split(/\s+/).filter(Boolean),
     authorizationCodeTtl: whole(env, 'OAUTHIST_CODE_TTL', 3600),
     accessTokenTtl: accessTokenTtl === 0 ? null : accessTokenTtl,
+    refreshTokenTtl: refreshTokenTtl === 0 ? null : refreshTokenTtl,
+    refreshReuseGrace: whole(env, 'OAUTHIST_REFRESH_REUSE_GRACE', 0),
     users: users(env.SAMPLE_USERS ?? 'demo:demo'),
     redisUrl: env.REDIS_URL || undefined,
     redisClusterNodes: clusterNodes(env.REDIS_CLUSTER_NODES),

@@ -69,6 +69,7 @@ export interface TokenResponse {
   token_type: 'Bearer';
   expires_in?: number;
   scope?: string;
+  refresh_token?: string;
 }
 
 /** What a successful token response must hold besides the token itself. */
@@ -80,6 +81,8 @@ export interface ExpectedToken {
    * bookkeeping may add or the request may take); absent when the token never expires.
    */
   readonly expiresIn?: number;
+  /** Whether the response carries a refresh token (RFC 6749 §5.1); default not. */
+  readonly refreshToken?: boolean;
 }
 
 /**
@@ -107,6 +110,7 @@ export function expectTokenSuccess(
       token_type: 'Bearer',
       ...(expected.scope === undefined ? {} : { scope: expected.scope }),
       ...(expected.expiresIn === undefined ? {} : { expires_in: expect.any(Number) }),
+      ...(expected.refreshToken === true ? { refresh_token: expect.stringMatching(B64TOKEN) } : {}),
     },
   });
   if (expected.expiresIn !== undefined) {

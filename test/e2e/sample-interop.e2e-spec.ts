@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { BaseClient, errors, generators, Issuer } from 'openid-client';
+import { BaseClient, errors, generators, Issuer, TokenSet } from 'openid-client';
 import { freePort } from '../support/redis-server';
 import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from '../support/test-redis';
 
@@ -137,7 +137,38 @@ function hiddenInput(page: Page, name: string): string | undefined {
   return tag === undefined ? undefined : attributeOf(tag, 'value');
 }
 
-describe('the sample started like `npm start`, with openid-client and the CLI', () => {
+/** The sample as one describe block runs it: set by its beforeAll, stopped by its afterAll. */
+interface StartedSample {
+  readonly base: string;
+  /** The registered client's redirect URL; nothing listens there. */
+  readonly redirectUri: string;
+  /** The web client the CLI registered for the block. */
+  readonly registered: ClientJson;
+  readonly issuer: Issuer<BaseClient>;
+  /** openid-client's client for `registered`, authenticating with client_secret_basic. */
+  readonly client: BaseClient;
+  cli(...args: string[]): Promise<CliResult>;
+  /** A CLI command that must succeed: exit 0 and one JSON value on one line. */
+  cliJson<T>(...args: string[]): Promise<T>;
+  api(path: string, accessToken: string): Promise<Response>;
+  /**
+   * Signs bob in and answers the consent page with `decision` on an authorization request that
+   * openid-client built; returns where the sample sends the browser back to the client.
+   */
+  authorizeAs(
+    decision: 'Allow' | 'Deny',
+    checks: { state: string; codeChallenge: string },
+  ): Promise<string>;
+  /** A full code flow with PKCE as bob, through openid-client: the token set. */
+  codeFlow(): Promise<TokenSet>;
+}
+
+/**
+ * Starts the sample the way `npm start` does, for the describe block that calls this, with
+ * `settings` on top of the variables every run fixes, and registers a web client through the
+ * CLI; stops the sample and deletes its keys after the block.
+ */
+function startedSample(settings: Readonly<Record<string, string>> = {}): StartedSample {
   const prefix = testPrefix();
   let env: NodeJS.ProcessEnv;
   let sample: ChildProcess | undefined;
@@ -171,7 +202,6 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
     });
   }
 
-  /** A CLI command that must succeed: exit 0 and one JSON value on one line. */
   async function cliJson<T>(...args: string[]): Promise<T> {
     const result = await cli(...args);
     if (result.code !== 0) {
@@ -243,6 +273,8 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
       'OAUTHIST_SCOPES',
       'OAUTHIST_CODE_TTL',
       'OAUTHIST_ACCESS_TOKEN_TTL',
+      'OAUTHIST_REFRESH_TOKEN_TTL',
+      'OAUTHIST_REFRESH_REUSE_GRACE',
     ]);
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(([name]) => !unset.has(name)),
@@ -254,6 +286,7 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
       PORT: String(port),
       HOST: '127.0.0.1',
       SAMPLE_USERS: 'bob:builder',
+      ...settings,
     };
     base = await startSample();
     listening = true;
@@ -299,10 +332,6 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
     return fetch(new URL(path, base), { headers: { Authorization: `Bearer ${accessToken}` } });
   }
 
-  /**
-   * Signs bob in and answers the consent page with `decision` on an authorization request that
-   * openid-client built; returns where the sample sends the browser back to the client.
-   */
   async function authorizeAs(
     decision: 'Allow' | 'Deny',
     checks: { state: string; codeChallenge: string },
@@ -344,8 +373,7 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
     return location;
   }
 
-  /** A full code flow with PKCE as bob, through openid-client: the access token. */
-  async function codeFlowToken(): Promise<string> {
+  async function codeFlow(): Promise<TokenSet> {
     const state = generators.state();
     const codeVerifier = generators.codeVerifier();
     const location = await authorizeAs('Allow', {
@@ -358,12 +386,65 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
     });
     expect(tokenSet.token_type?.toLowerCase()).toBe('bearer');
     expect(tokenSet.scope).toBe('profile');
-    if (tokenSet.access_token === undefined) throw new Error('no access_token in the token set');
-    return tokenSet.access_token;
+    return tokenSet;
+  }
+
+  return {
+    get base() {
+      return base;
+    },
+    get redirectUri() {
+      return redirectUri;
+    },
+    get registered() {
+      return registered;
+    },
+    get issuer() {
+      return issuer;
+    },
+    get client() {
+      return client;
+    },
+    cli,
+    cliJson,
+    api,
+    authorizeAs,
+    codeFlow,
+  };
+}
+
+function accessTokenOf(tokenSet: TokenSet): string {
+  if (tokenSet.access_token === undefined) throw new Error('no access_token in the token set');
+  return tokenSet.access_token;
+}
+
+function refreshTokenOf(tokenSet: TokenSet): string {
+  if (tokenSet.refresh_token === undefined) throw new Error('no refresh_token in the token set');
+  return tokenSet.refresh_token;
+}
+
+/** The error openid-client threw for `call`, which must be an error response of the server. */
+async function opErrorOf(call: Promise<unknown>): Promise<errors.OPError> {
+  const failure = await call.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(failure).toBeInstanceOf(errors.OPError);
+  return failure as errors.OPError;
+}
+
+describe('the sample started like `npm start`, with openid-client and the CLI', () => {
+  const sample = startedSample();
+  const { cli, cliJson, api } = sample;
+
+  /** A full code flow with PKCE as bob, through openid-client: the access token. */
+  async function codeFlowToken(): Promise<string> {
+    return accessTokenOf(await sample.codeFlow());
   }
 
   it('publishes metadata that openid-client discovers', () => {
-    expect(issuer.metadata).toMatchObject({
+    const { base } = sample;
+    expect(sample.issuer.metadata).toMatchObject({
       issuer: base,
       authorization_endpoint: `${base}/oauth/authorize`,
       token_endpoint: `${base}/oauth/token`,
@@ -375,7 +456,20 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
     });
   });
 
+  it('lists no refresh_token grant without OAUTHIST_REFRESH_TOKEN_TTL (RFC 8414 §2)', () => {
+    const grantTypes = sample.issuer.metadata.grant_types_supported;
+    expect(grantTypes).toContain('authorization_code');
+    expect(grantTypes).not.toContain('refresh_token');
+  });
+
+  it('hands openid-client no refresh_token without OAUTHIST_REFRESH_TOKEN_TTL', async () => {
+    const tokenSet = await sample.codeFlow();
+    expect(tokenSet.access_token).toEqual(expect.any(String));
+    expect(tokenSet.refresh_token).toBeUndefined();
+  });
+
   it('registers a web client through the CLI, which get and list show without its secret', async () => {
+    const { registered, redirectUri } = sample;
     expect(registered).toMatchObject({
       client_id: expect.any(String),
       client_secret: expect.any(String),
@@ -400,6 +494,7 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
   });
 
   it('runs the code flow with PKCE for bob, then introspects and revokes the token', async () => {
+    const { client, registered } = sample;
     const accessToken = await codeFlowToken();
 
     const me = await api('/api/me', accessToken);
@@ -425,19 +520,20 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
   });
 
   it('hands openid-client an access_denied error, with state and iss, when bob denies', async () => {
+    const { client, redirectUri } = sample;
     const state = generators.state();
-    const location = await authorizeAs('Deny', {
+    const location = await sample.authorizeAs('Deny', {
       state,
       codeChallenge: generators.codeChallenge(generators.codeVerifier()),
     });
-    const failure = await client
-      .oauthCallback(redirectUri, client.callbackParams(location), { state })
-      .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(errors.OPError);
-    expect((failure as errors.OPError).error).toBe('access_denied');
+    const failure = await opErrorOf(
+      client.oauthCallback(redirectUri, client.callbackParams(location), { state }),
+    );
+    expect(failure.error).toBe('access_denied');
   });
 
   it('issues client credentials tokens that pass only routes of their scope', async () => {
+    const { client, registered } = sample;
     const tokenSet = await client.grant({ grant_type: 'client_credentials', scope: 'admin' });
     expect(tokenSet.scope).toBe('admin');
     const accessToken = tokenSet.access_token ?? '';
@@ -456,6 +552,7 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
   });
 
   it("revokes bob's grant to the client through the CLI", async () => {
+    const { registered } = sample;
     // Whatever earlier tests left of bob's tokens goes first, so that the count below is exact.
     const before = await cliJson<{ revoked: number }>(
       'grant',
@@ -476,7 +573,10 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
   });
 
   it('revokes a single token through the CLI, once', async () => {
-    const tokenSet = await client.grant({ grant_type: 'client_credentials', scope: 'admin' });
+    const tokenSet = await sample.client.grant({
+      grant_type: 'client_credentials',
+      scope: 'admin',
+    });
     const accessToken = tokenSet.access_token ?? '';
     expect((await api('/api/admin', accessToken)).status).toBe(200);
 
@@ -486,6 +586,7 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
   });
 
   it('deletes the client through the CLI, after which it is gone for the CLI and the server', async () => {
+    const { client, registered } = sample;
     await expect(cliJson('client', 'delete', registered.client_id)).resolves.toEqual({
       deleted: true,
     });
@@ -499,10 +600,118 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
     }).toEqual({ code: 2, stdout: '', stderr: [expect.stringMatching(/\S/), ''] });
 
     await expect(cliJson('client', 'list', '--attr', 'name=Interop')).resolves.toEqual([]);
-    const refused = await client
-      .grant({ grant_type: 'client_credentials', scope: 'admin' })
-      .catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(errors.OPError);
-    expect((refused as errors.OPError).error).toBe('invalid_client');
+    const refused = await opErrorOf(
+      client.grant({ grant_type: 'client_credentials', scope: 'admin' }),
+    );
+    expect(refused.error).toBe('invalid_client');
+  });
+});
+
+describe('refresh tokens of the sample started with OAUTHIST_REFRESH_TOKEN_TTL, with openid-client', () => {
+  const sample = startedSample({ OAUTHIST_REFRESH_TOKEN_TTL: '3600' });
+
+  /** bob's code flow, which must have brought a refresh token. */
+  async function codeFlowWithRefreshToken(): Promise<TokenSet> {
+    const tokenSet = await sample.codeFlow();
+    expect(tokenSet.refresh_token).toEqual(expect.any(String));
+    return tokenSet;
+  }
+
+  /** What /api/me answers for `tokenSet`'s access token: its status, and who it says asks. */
+  async function me(tokenSet: TokenSet): Promise<{ status: number; body: unknown }> {
+    const response = await sample.api('/api/me', accessTokenOf(tokenSet));
+    const text = await response.text();
+    return { status: response.status, body: response.status === 200 ? JSON.parse(text) : text };
+  }
+
+  it('lists refresh_token in grant_types_supported (RFC 8414 §2)', () => {
+    expect(sample.issuer.metadata.grant_types_supported).toEqual(
+      expect.arrayContaining(['authorization_code', 'refresh_token']),
+    );
+  });
+
+  it('hands openid-client a refresh_token with the code, which refreshes to a new pair that /api/me takes (RFC 6749 §6)', async () => {
+    const first = await codeFlowWithRefreshToken();
+
+    const renewed = await sample.client.refresh(refreshTokenOf(first));
+    expect(renewed.token_type?.toLowerCase()).toBe('bearer');
+    expect(renewed.access_token).toEqual(expect.any(String));
+    expect(renewed.access_token).not.toBe(first.access_token);
+    // Rotated: a refresh token of its own, never the one presented.
+    expect(renewed.refresh_token).toEqual(expect.any(String));
+    expect(renewed.refresh_token).not.toBe(first.refresh_token);
+
+    await expect(me(renewed)).resolves.toEqual({
+      status: 200,
+      body: expect.objectContaining({
+        user_id: 'bob',
+        client_id: sample.registered.client_id,
+        scope: 'profile',
+      }),
+    });
+    // The new pair refreshes in turn.
+    const again = await sample.client.refresh(refreshTokenOf(renewed));
+    expect((await me(again)).status).toBe(200);
+  });
+
+  it('refuses the rotated-out refresh token with invalid_grant and revokes its family (RFC 9700 §4.14.2)', async () => {
+    const first = await codeFlowWithRefreshToken();
+    const renewed = await sample.client.refresh(refreshTokenOf(first));
+    expect((await me(renewed)).status).toBe(200);
+
+    const replayed = await opErrorOf(sample.client.refresh(refreshTokenOf(first)));
+    expect(replayed.error).toBe('invalid_grant');
+
+    const refused = await sample.api('/api/me', accessTokenOf(renewed));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    // Everything descended from that authorization ends: the first access token, and the
+    // refresh token the legitimate client holds now.
+    expect((await me(first)).status).toBe(401);
+    const next = await opErrorOf(sample.client.refresh(refreshTokenOf(renewed)));
+    expect(next.error).toBe('invalid_grant');
+  });
+
+  it('revokes a refresh token through openid-client, after which it is invalid_grant (RFC 7009 §2.1)', async () => {
+    const tokenSet = await codeFlowWithRefreshToken();
+    await expect(sample.client.revoke(refreshTokenOf(tokenSet))).resolves.toBeUndefined();
+    const refused = await opErrorOf(sample.client.refresh(refreshTokenOf(tokenSet)));
+    expect(refused.error).toBe('invalid_grant');
+    // The access tokens of the same authorization go with it.
+    expect((await me(tokenSet)).status).toBe(401);
+  });
+
+  it('hands out no refresh_token with client credentials (RFC 6749 §4.4.3)', async () => {
+    const tokenSet = await sample.client.grant({
+      grant_type: 'client_credentials',
+      scope: 'admin',
+    });
+    expect(tokenSet.access_token).toEqual(expect.any(String));
+    expect(tokenSet.refresh_token).toBeUndefined();
+  });
+});
+
+describe('refresh tokens of the sample started with OAUTHIST_REFRESH_REUSE_GRACE, with openid-client', () => {
+  const sample = startedSample({
+    OAUTHIST_REFRESH_TOKEN_TTL: '3600',
+    OAUTHIST_REFRESH_REUSE_GRACE: '30',
+  });
+
+  it('gives a fresh pair for the previous refresh token presented again right after a rotation', async () => {
+    const first = await sample.codeFlow();
+    const lost = await sample.client.refresh(refreshTokenOf(first));
+    // The client never saw that answer (a dropped connection) and tries again.
+    const retried = await sample.client.refresh(refreshTokenOf(first));
+    expect(retried.access_token).toEqual(expect.any(String));
+    expect(retried.access_token).not.toBe(lost.access_token);
+    expect(retried.refresh_token).toEqual(expect.any(String));
+    expect(retried.refresh_token).not.toBe(lost.refresh_token);
+
+    // No reuse was detected: nothing of the authorization was revoked.
+    for (const tokenSet of [retried, lost]) {
+      expect((await sample.api('/api/me', accessTokenOf(tokenSet))).status).toBe(200);
+    }
+    const next = await sample.client.refresh(refreshTokenOf(retried));
+    expect((await sample.api('/api/me', accessTokenOf(next))).status).toBe(200);
   });
 });

@@ -9,6 +9,7 @@ import { createSampleApp } from '../../sample/sample-app';
 import { RedisServerMissingError, startEmbeddedRedis } from '../../sample/embedded-redis';
 import { readSampleConfig } from '../../sample/sample-config';
 import { connectSampleRedis, SampleRedis } from '../../sample/sample-redis';
+import { runSampleUntilExit } from '../support/sample-process';
 import {
   connectTestRedis,
   deleteKeys,
@@ -270,6 +271,225 @@ describe('the sample behind a TLS-terminating proxy (TRUST_PROXY)', () => {
   });
 });
 
+describe('refresh tokens of the sample (OAUTHIST_REFRESH_TOKEN_TTL)', () => {
+  const prefix = testPrefix();
+  let sampleRedis: SampleRedis;
+  let redis: TestRedis;
+  const apps: INestApplication[] = [];
+
+  beforeAll(async () => {
+    redis = connectTestRedis();
+    sampleRedis = await connectSampleRedis(readSampleConfig({ ...sampleRedisEnv() }));
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await sampleRedis.close();
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+  });
+
+  async function sampleWith(env: Record<string, string>): Promise<INestApplication> {
+    const config = readSampleConfig({
+      ...sampleRedisEnv(),
+      OAUTHIST_PREFIX: prefix,
+      SAMPLE_USERS: 'frank:pw',
+      ...env,
+    });
+    const app = await createSampleApp(config, sampleRedis.client, false);
+    await app.init();
+    apps.push(app);
+    return app;
+  }
+
+  interface WebClient {
+    readonly id: string;
+    readonly secret: string;
+  }
+
+  /** The fields of a token response these tests read (RFC 6749 §5.1). */
+  interface TokenResponse {
+    readonly access_token: string;
+    readonly refresh_token?: string;
+  }
+
+  /** The refresh token of a successful token response, which must have one. */
+  function refreshTokenOf(response: request.Response): string {
+    const { refresh_token: refreshToken } = response.body as TokenResponse;
+    if (typeof refreshToken !== 'string') throw new Error('no refresh_token in the response');
+    return refreshToken;
+  }
+
+  async function webClient(app: INestApplication): Promise<WebClient> {
+    const client = await app.get(ClientService).create({
+      clientType: 'web',
+      redirectUrls: ['https://client.example/cb'],
+    });
+    if (client.secret === undefined) throw new Error('a web client without a secret');
+    return { id: client.id, secret: client.secret };
+  }
+
+  /** frank signs in, allows `client` profile, and the client exchanges the code: the response. */
+  async function codeExchange(app: INestApplication, client: WebClient): Promise<request.Response> {
+    const agent = request.agent(app.getHttpServer());
+    const form = await agent.get('/login').expect(200);
+    await agent
+      .post('/login')
+      .type('form')
+      .send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1],
+        username: 'frank',
+        password: 'pw',
+        return_to: '/',
+      })
+      .expect(303);
+    const authorize = await agent
+      .get('/oauth/authorize')
+      .query({ response_type: 'code', client_id: client.id, scope: 'profile', state: 's' })
+      .expect(302);
+    const consent = await agent.get(authorize.headers.location).expect(200);
+    const answer = await agent
+      .post('/consent')
+      .type('form')
+      .send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(consent.text)?.[1],
+        request_id: /name="request_id" value="([^"]+)"/.exec(consent.text)?.[1],
+        decision: 'allow',
+      })
+      .expect(303);
+    const code = new URL(answer.headers.location).searchParams.get('code');
+    expect(code).toEqual(expect.any(String));
+    return request(app.getHttpServer())
+      .post('/oauth/token')
+      .auth(client.id, client.secret)
+      .type('form')
+      .send({ grant_type: 'authorization_code', code });
+  }
+
+  /** The password grant for frank, the client authenticating with HTTP Basic. */
+  function passwordGrant(app: INestApplication, client: WebClient): request.Test {
+    return request(app.getHttpServer())
+      .post('/oauth/token')
+      .auth(client.id, client.secret)
+      .type('form')
+      .send({ grant_type: 'password', username: 'frank', password: 'pw', scope: 'profile' });
+  }
+
+  function refreshGrant(
+    app: INestApplication,
+    client: WebClient,
+    refreshToken: string,
+  ): request.Test {
+    return request(app.getHttpServer())
+      .post('/oauth/token')
+      .auth(client.id, client.secret)
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: refreshToken });
+  }
+
+  async function grantTypes(app: INestApplication): Promise<string[]> {
+    const metadata = await request(app.getHttpServer())
+      .get('/.well-known/oauth-authorization-server')
+      .expect(200);
+    return (metadata.body as { grant_types_supported: string[] }).grant_types_supported;
+  }
+
+  /** `npm run cli -- ARGS` on this block's Redis and prefix: exit 0 and one JSON value. */
+  async function cliJson(...args: string[]): Promise<unknown> {
+    // A cluster in the surrounding shell would take precedence over the test's Redis.
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([name]) => !['REDIS_URL', 'REDIS_CLUSTER_NODES'].includes(name),
+      ),
+    );
+    const run = await runSampleUntilExit(
+      'cli',
+      args,
+      { ...inherited, ...sampleRedisEnv(), OAUTHIST_PREFIX: prefix },
+      // The first run may build the sample.
+      90_000,
+    );
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = run.stdout.split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(1);
+    return JSON.parse(lines[0]);
+  }
+
+  it.each([
+    ['unset', {}],
+    ['0', { OAUTHIST_REFRESH_TOKEN_TTL: '0' }],
+  ])(
+    'with OAUTHIST_REFRESH_TOKEN_TTL %s: no refresh_token from the code exchange or the password grant',
+    async (_, env) => {
+      const app = await sampleWith(env);
+      const client = await webClient(app);
+      for (const response of [await codeExchange(app, client), await passwordGrant(app, client)]) {
+        expect(response.status).toBe(200);
+        expect(response.body).toMatchObject({ access_token: expect.any(String) });
+        expect(response.body).not.toHaveProperty('refresh_token');
+      }
+      const refused = await refreshGrant(app, client, 'anything').expect(400);
+      expect(refused.body).toMatchObject({ error: 'unsupported_grant_type' });
+    },
+  );
+
+  it.each([
+    ['unset', false, {}],
+    ['0', false, { OAUTHIST_REFRESH_TOKEN_TTL: '0' }],
+    ['3600', true, { OAUTHIST_REFRESH_TOKEN_TTL: '3600' }],
+  ])(
+    'with OAUTHIST_REFRESH_TOKEN_TTL %s, grant_types_supported lists refresh_token: %s (RFC 8414 §2)',
+    async (_, listed, env) => {
+      const types = await grantTypes(await sampleWith(env));
+      expect(types).toContain('authorization_code');
+      expect(types.includes('refresh_token')).toBe(listed);
+    },
+  );
+
+  it('with OAUTHIST_REFRESH_TOKEN_TTL=3600: a refresh_token from the code exchange and the password grant, each one refreshing (RFC 6749 §5.1, §6)', async () => {
+    const app = await sampleWith({ OAUTHIST_REFRESH_TOKEN_TTL: '3600' });
+    const client = await webClient(app);
+    for (const response of [await codeExchange(app, client), await passwordGrant(app, client)]) {
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        access_token: expect.any(String),
+        refresh_token: expect.any(String),
+      });
+      const renewed = await refreshGrant(app, client, refreshTokenOf(response)).expect(200);
+      expect(renewed.body).toMatchObject({
+        access_token: expect.any(String),
+        refresh_token: expect.any(String),
+      });
+      const me = await request(app.getHttpServer())
+        .get('/api/me')
+        .auth((renewed.body as TokenResponse).access_token, { type: 'bearer' })
+        .expect(200);
+      expect(me.body).toMatchObject({ user_id: 'frank', client_id: client.id, scope: 'profile' });
+    }
+  });
+
+  it('`token revoke` revokes a live refresh token, whose refresh is then invalid_grant (RFC 7009 §2.1)', async () => {
+    const app = await sampleWith({ OAUTHIST_REFRESH_TOKEN_TTL: '3600' });
+    const client = await webClient(app);
+    const issued = await codeExchange(app, client);
+    expect(issued.status).toBe(200);
+    const renewed = await refreshGrant(app, client, refreshTokenOf(issued)).expect(200);
+    const accessToken = (renewed.body as TokenResponse).access_token;
+    const refreshToken = refreshTokenOf(renewed);
+
+    await expect(cliJson('token', 'revoke', refreshToken)).resolves.toEqual({ revoked: true });
+
+    const refused = await refreshGrant(app, client, refreshToken).expect(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_grant' });
+    // The access tokens of the same authorization go with it.
+    await request(app.getHttpServer())
+      .get('/api/me')
+      .auth(accessToken, { type: 'bearer' })
+      .expect(401);
+    await expect(cliJson('token', 'revoke', refreshToken)).resolves.toEqual({ revoked: false });
+  }, 120_000);
+});
+
 describe('sample forms with a body that is not a form', () => {
   let app: INestApplication;
   let sampleRedis: SampleRedis;
@@ -342,6 +562,8 @@ describe('sample configuration', () => {
       scopes: ['profile', 'email', 'admin'],
       authorizationCodeTtl: 3600,
       accessTokenTtl: null,
+      refreshTokenTtl: null,
+      refreshReuseGrace: 0,
       redisUrl: undefined,
       redisClusterNodes: undefined,
     });
@@ -357,6 +579,8 @@ describe('sample configuration', () => {
       OAUTHIST_SCOPES: '',
       OAUTHIST_CODE_TTL: '60',
       OAUTHIST_ACCESS_TOKEN_TTL: '300',
+      OAUTHIST_REFRESH_TOKEN_TTL: '86400',
+      OAUTHIST_REFRESH_REUSE_GRACE: '10',
       SAMPLE_USERS: 'alice:a:b,bob:pw',
       REDIS_URL: 'redis://127.0.0.1:1',
       REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001',
@@ -369,6 +593,8 @@ describe('sample configuration', () => {
       scopes: [],
       authorizationCodeTtl: 60,
       accessTokenTtl: 300,
+      refreshTokenTtl: 86400,
+      refreshReuseGrace: 10,
       redisUrl: 'redis://127.0.0.1:1',
       redisClusterNodes: [
         { host: '127.0.0.1', port: 7000 },
@@ -381,6 +607,8 @@ describe('sample configuration', () => {
   it.each([
     [{ PORT: 'x' }, /PORT/],
     [{ OAUTHIST_CODE_TTL: '-1' }, /OAUTHIST_CODE_TTL/],
+    [{ OAUTHIST_REFRESH_TOKEN_TTL: '1.5' }, /OAUTHIST_REFRESH_TOKEN_TTL/],
+    [{ OAUTHIST_REFRESH_REUSE_GRACE: '-1' }, /OAUTHIST_REFRESH_REUSE_GRACE/],
     [{ SAMPLE_USERS: 'nopassword' }, /SAMPLE_USERS/],
     [{ REDIS_CLUSTER_NODES: 'host-without-port' }, /REDIS_CLUSTER_NODES/],
   ])('refuses %j naming the variable', (env, message) => {

@@ -17,6 +17,13 @@ export const CONFIG = {
     poolSize: 1000,
     /** Size of the floor's GET value and of its HGETALL hash, bytes. */
     valueBytes: 200,
+    /**
+     * Refresh-token families the refresh grant takes turns over. Every refresh adds an access
+     * token to its grant's hash (they live an hour), so this many keeps each family to a dozen or
+     * so rotations over the whole run: the small grants of real clients, which refresh once
+     * an access token expires, rather than one grant of thousands of live tokens.
+     */
+    refreshFamilies: quick ? 2000 : 10_000,
   },
   probe: {
     /** Operations counted, one at a time, for the round-trip and command counts. */

@@ -7,6 +7,7 @@ import { CONFIG } from './config';
 import { measureHttp } from './sections/http';
 import { measureInProcess, prepareInProcess } from './sections/in-process';
 import { measureMemory } from './sections/memory';
+import { measureRefreshMemory } from './sections/refresh-memory';
 import { measureScale } from './sections/scale';
 import { measureWire } from './sections/wire';
 import { elapsedSeconds, progress } from './support/log';
@@ -39,7 +40,12 @@ async function main(): Promise<void> {
     const context = await prepareInProcess(server.url, oauthist);
     const inProcess = await measureInProcess(context, admin);
     const wire = await measureWire(context, admin);
+    const refreshPool = {
+      families: context.refreshPool.families,
+      refreshes: context.refreshPool.refreshes,
+    };
     await oauthist.close();
+    await context.refreshing.close();
     await context.peerRedis.quit();
 
     progress('http: autocannon against Express, then Fastify');
@@ -47,6 +53,9 @@ async function main(): Promise<void> {
 
     progress('memory: tokens for fresh users on an empty Redis');
     const memory = await measureMemory(server.url, admin);
+
+    progress('memory: refresh tokens on code-exchanged grants, against grants without');
+    const refreshMemory = await measureRefreshMemory(server.url, admin);
 
     progress('scale: verification and revokeGrant with few and with many live tokens');
     const scale = await measureScale(server.url, admin);
@@ -70,6 +79,8 @@ async function main(): Promise<void> {
       wire,
       http,
       memory,
+      refreshMemory,
+      refreshPool,
       scale,
     });
     const directory = join(__dirname, '..', '..', 'bench', 'results');

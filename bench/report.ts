@@ -3,6 +3,7 @@ import type { AdapterFigures, RouteName } from './sections/http';
 import { IN_PROCESS_LABELS } from './sections/in-process';
 import type { CpuFigures, InProcessName } from './sections/in-process';
 import type { MemoryFigures } from './sections/memory';
+import type { RefreshMemoryFigures, RefreshTokenBytes } from './sections/refresh-memory';
 import type { ScaleFigures } from './sections/scale';
 import type { WireFigure, WireName } from './sections/wire';
 import type { Figure } from './support/figure';
@@ -15,6 +16,9 @@ export interface Measurements {
   readonly wire: Record<WireName, WireFigure>;
   readonly http: Record<Adapter, AdapterFigures>;
   readonly memory: MemoryFigures;
+  readonly refreshMemory: RefreshMemoryFigures;
+  /** The refresh-token families the refresh grant took turns over, and its refreshes in all. */
+  readonly refreshPool: { readonly families: number; readonly refreshes: number };
   readonly scale: ScaleFigures;
 }
 
@@ -43,15 +47,33 @@ function wireResult(figure: WireFigure): string {
   return `${trips} RT, ${figure.commandsSent} sent, ${figure.redisCommands} run`;
 }
 
+/**
+ * A refresh token's bytes, and where they are: the grant's hash (its size without and with the
+ * token), and the spent code, which keeps the family id only until the code expires.
+ */
+function refreshBytes(
+  bytes: RefreshTokenBytes,
+  before: Figure,
+  after: Figure,
+  encoding?: string,
+): string {
+  const as = encoding === undefined ? '' : ` as ${encoding}`;
+  return (
+    `${bytes.total.median} B: grant hash +${bytes.grantHash.median} (${before.median} -> ${after.median}${as}),` +
+    ` spent code +${bytes.spentCode.median} until it expires`
+  );
+}
+
 /** The figures, their ratios, and one row per line of the table with its target. */
 export function buildReport(measurements: Measurements): Report {
-  const { inProcess, wire, http, memory, scale } = measurements;
+  const { inProcess, wire, http, memory, refreshMemory, refreshPool, scale } = measurements;
   const floor = inProcess.floorGet.median;
   const ratios: Record<string, number | null> = {
     hgetallToGet: ratio(inProcess.floorHgetall.median, floor),
     verifyToGet: ratio(inProcess.verify.median, floor),
     clientCredentialsToGet: ratio(inProcess.clientCredentials.median, floor),
     codeFlowToGet: ratio(inProcess.codeFlow.median, floor),
+    refreshToGet: ratio(inProcess.refresh.median, floor),
     peerVerifyToGet: ratio(inProcess.peerVerify.median, floor),
     peerClientCredentialsToGet: ratio(inProcess.peerClientCredentials.median, floor),
     verifyOauthistToPeer: ratio(inProcess.verify.median, inProcess.peerVerify.median),
@@ -107,6 +129,17 @@ export function buildReport(measurements: Measurements): Report {
       met: null,
     },
     {
+      item: 3,
+      // Every refresh presents the token its family's last refresh returned: each one rotates.
+      measure: `refresh, rotating (${number(refreshPool.families)} families, ~${number(
+        refreshPool.refreshes / refreshPool.families,
+      )} rotations each)`,
+      result: `${number(inProcess.refresh.median)} ops/s`,
+      ratio: fixed(ratios.refreshToGet),
+      target: '',
+      met: null,
+    },
+    {
       item: 4,
       measure: 'verification: round trips, commands',
       result: wireResult(wire.verify),
@@ -132,6 +165,14 @@ export function buildReport(measurements: Measurements): Report {
       ratio: '',
       target: '<= 2 RT',
       met: wire.codeExchange.roundTrips.max <= 2,
+    },
+    {
+      item: 4,
+      measure: 'refresh (request + exchangeForToken, rotating)',
+      result: wireResult(wire.refresh),
+      ratio: '',
+      target: '1 RT',
+      met: wire.refresh.roundTrips.max === 1,
     },
     {
       item: 4,
@@ -220,6 +261,50 @@ export function buildReport(measurements: Measurements): Report {
       ratio: '',
       target: '<= 250 B',
       met: memory.usedMemoryPerToken.median <= 250,
+    },
+    {
+      item: 7,
+      measure: 'memory per refresh token as issued, MEMORY USAGE',
+      result:
+        refreshBytes(
+          refreshMemory.memoryUsagePerRefreshToken.issued,
+          refreshMemory.grantHash.withoutRefresh,
+          refreshMemory.grantHash.withRefresh,
+        ) +
+        // A refresh token is one field of its grant's hash: any key or registry growth is extra.
+        (refreshMemory.keysPerRefreshToken === 0 &&
+        refreshMemory.registryGrowthPerRefreshToken.median === 0
+          ? ''
+          : ` [+${refreshMemory.keysPerRefreshToken} keys, +${refreshMemory.registryGrowthPerRefreshToken.median} B registry]`),
+      ratio: '',
+      target: '<= 120 B',
+      met: refreshMemory.memoryUsagePerRefreshToken.issued.total.median <= 120,
+    },
+    {
+      item: 7,
+      measure: 'memory per refresh token once rotated, MEMORY USAGE',
+      result: refreshBytes(
+        refreshMemory.memoryUsagePerRefreshToken.rotated,
+        refreshMemory.grantHash.twoTokensWithoutRefresh,
+        refreshMemory.grantHash.rotated,
+        refreshMemory.encodings.rotated,
+      ),
+      ratio: '',
+      target: '<= 120 B',
+      met: refreshMemory.memoryUsagePerRefreshToken.rotated.total.median <= 120,
+    },
+    {
+      item: 7,
+      measure: `memory per refresh token, used_memory over ${number(refreshMemory.grantsPerBatch)}`,
+      result:
+        `${refreshMemory.datasetPerRefreshToken.issued.median} B as issued, ` +
+        `${refreshMemory.datasetPerRefreshToken.rotated.median} B once rotated, less overhead` +
+        // Raw used_memory moves by the keyspace table's doublings, which fall on one side only.
+        ` (raw: ${refreshMemory.usedMemoryPerRefreshToken.issued.median} B,` +
+        ` ${refreshMemory.usedMemoryPerRefreshToken.rotated.median} B)`,
+      ratio: '',
+      target: '',
+      met: null,
     },
     {
       item: 7,

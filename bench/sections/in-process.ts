@@ -6,7 +6,15 @@ import { figure, Figure } from '../support/figure';
 import { clientCredentials, codeFlow } from '../support/flows';
 import { progress } from '../support/log';
 import { Operation, throughput } from '../support/measure';
-import { newUserId, OauthistInstance, SCOPE, SCOPES } from '../support/oauthist';
+import {
+  newUserId,
+  OauthistInstance,
+  REFRESH_TOKENS,
+  SCOPE,
+  SCOPES,
+  startOauthist,
+} from '../support/oauthist';
+import { RefreshPool } from '../support/refresh-pool';
 import { openConnection, redisCpuSeconds } from '../support/redis';
 
 /** What the in-process section measures, each as ops/s. */
@@ -18,6 +26,7 @@ export const IN_PROCESS = [
   'clientCredentials',
   'peerClientCredentials',
   'codeFlow',
+  'refresh',
 ] as const;
 export type InProcessName = (typeof IN_PROCESS)[number];
 
@@ -29,10 +38,17 @@ export const IN_PROCESS_LABELS: Record<InProcessName, string> = {
   clientCredentials: 'oauthist client credentials',
   peerClientCredentials: 'peer token() client credentials',
   codeFlow: 'oauthist authorization-code flow',
+  refresh: 'oauthist refresh (rotating)',
 };
 
 export interface InProcessContext {
   readonly oauthist: OauthistInstance;
+  /**
+   * A second oauthist on the same Redis with refresh tokens on, so that the code exchange and
+   * the other grants are measured as before, with the defaults, and issue none.
+   */
+  readonly refreshing: OauthistInstance;
+  readonly refreshPool: RefreshPool;
   readonly peer: Peer;
   readonly peerClient: { readonly id: string; readonly basic: string };
   readonly floorKeys: readonly string[];
@@ -42,7 +58,10 @@ export interface InProcessContext {
   readonly peerRedis: Redis;
 }
 
-/** Floor keys, a peer with its own client, and a pool of live tokens for each server. */
+/**
+ * Floor keys, a peer with its own client, a pool of live tokens for each server, and a pool of
+ * refresh-token families for the refresh grant.
+ */
 export async function prepareInProcess(
   url: string,
   oauthist: OauthistInstance,
@@ -86,8 +105,12 @@ export async function prepareInProcess(
     await peer.saveUserToken(peerToken, peerClient.id, newUserId(), SCOPE);
     peerTokens.push(peerToken);
   }
+  const refreshing = await startOauthist(url, REFRESH_TOKENS);
+  const refreshPool = await RefreshPool.start(refreshing, CONFIG.inProcess.refreshFamilies);
   return {
     oauthist,
+    refreshing,
+    refreshPool,
     peer,
     peerClient: { id: peerClient.id, basic },
     floorKeys,
@@ -99,7 +122,8 @@ export async function prepareInProcess(
 }
 
 function operations(context: InProcessContext): Record<InProcessName, Operation> {
-  const { oauthist, peer, floorKeys, floorHashKeys, oauthistTokens, peerTokens } = context;
+  const { oauthist, peer, floorKeys, floorHashKeys, oauthistTokens, peerTokens, refreshPool } =
+    context;
   const redis = oauthist.redis;
   return {
     floorGet: async (i) => {
@@ -116,6 +140,7 @@ function operations(context: InProcessContext): Record<InProcessName, Operation>
     clientCredentials: () => clientCredentials(oauthist.grants, oauthist.client),
     peerClientCredentials: () => peer.clientCredentials(context.peerClient.basic, SCOPE),
     codeFlow: () => codeFlow(oauthist.grants, oauthist.client),
+    refresh: () => refreshPool.refresh(),
   };
 }
 

@@ -39,7 +39,7 @@ export interface MemoryFigures {
 }
 
 /** The client registry's keys: everything under the `{clients}` tag. */
-async function registryKeys(admin: Redis): Promise<string[]> {
+export async function registryKeys(admin: Redis): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
   do {

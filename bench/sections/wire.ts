@@ -45,6 +45,7 @@ export const WIRE = [
   'authorizationRequest',
   'consent',
   'codeFlow',
+  'refresh',
   'peerVerify',
   'peerClientCredentials',
 ] as const;
@@ -144,6 +145,13 @@ export async function measureWire(
       redis: oauthist.redis,
       setup: none,
       operation: () => codeFlow(grants, client),
+    },
+    refresh: {
+      // Each refresh presents the token the family's last refresh returned: every one rotates.
+      label: 'refresh (rotating)',
+      redis: context.refreshing.redis,
+      setup: none,
+      operation: () => context.refreshPool.refresh(),
     },
     peerVerify: {
       label: 'peer verification',

@@ -72,3 +72,16 @@ export async function codeFlow(
   const pending = await authorizationRequest(grants, client);
   return codeExchange(grants, client, await consent(pending));
 }
+
+/** The refresh grant (refreshTokenRequest → exchangeForToken), HTTP Basic as for the code. */
+export async function refresh(
+  grants: GrantService,
+  client: BenchClient,
+  refreshToken: string,
+): Promise<IssuedAccessToken> {
+  const parameters = RequestParameters.of(
+    { grant_type: 'refresh_token', refresh_token: refreshToken },
+    client.basic,
+  );
+  return issued(await grants.refreshTokenRequest(parameters));
+}

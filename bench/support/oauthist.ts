@@ -24,6 +24,25 @@ export function oauthistOptions(redis: Redis): OAuthistModuleOptions {
   return { redis, prefix: 'oauthist', scopes: SCOPES };
 }
 
+/** What an instance may set beyond the benchmark's defaults. */
+export type ExtraOptions = Omit<OAuthistModuleOptions, 'redis' | 'prefix' | 'scopes'>;
+
+/**
+ * Access tokens that expire, as a server that issues refresh tokens has them (a refresh token
+ * is there to replace them): an hour. The grants measured with and without refresh tokens both
+ * take it, so that their access tokens are stored alike.
+ */
+export const EXPIRING_ACCESS_TOKENS: ExtraOptions = { accessTokenTtl: 3600 };
+
+/**
+ * Refresh tokens on with the defaults (every client's token rotates, no retry window); a family
+ * lives 30 days, far past any run, so none ends while it is measured.
+ */
+export const REFRESH_TOKENS: ExtraOptions = {
+  ...EXPIRING_ACCESS_TOKENS,
+  refreshTokens: { ttl: 30 * 86400 },
+};
+
 /** A web (confidential) client, as registered through ClientService. */
 export interface BenchClient {
   readonly id: string;
@@ -64,9 +83,12 @@ export interface OauthistInstance {
   close(): Promise<void>;
 }
 
-export async function startOauthist(url: string): Promise<OauthistInstance> {
+export async function startOauthist(
+  url: string,
+  extra: ExtraOptions = {},
+): Promise<OauthistInstance> {
   const redis = await openConnection(url);
-  @Module({ imports: [OAuthistModule.forRoot(oauthistOptions(redis))] })
+  @Module({ imports: [OAuthistModule.forRoot({ ...oauthistOptions(redis), ...extra })] })
   class BenchContextModule {}
   const app = await NestFactory.createApplicationContext(BenchContextModule, { logger: false });
   const tokens = app.get(TokenService);

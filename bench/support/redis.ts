@@ -39,6 +39,7 @@ const BOOKKEEPING = new Set([
   'config',
   'ping',
   'memory|usage',
+  'memory|stats',
   'memory',
 ]);
 
@@ -75,4 +76,16 @@ export async function memoryUsage(redis: Redis, keys: readonly string[]): Promis
 export async function redisCpuSeconds(redis: Redis): Promise<number> {
   const cpu = await info(redis, 'cpu');
   return Number(cpu.used_cpu_user) + Number(cpu.used_cpu_sys);
+}
+
+/**
+ * `dataset.bytes` of MEMORY STATS: used_memory less Redis's own overhead, the keyspace's tables
+ * and the clients' buffers among it. The keyspace's table doubles at powers of two, all at once,
+ * and a client's buffers follow what is in flight: either lands on one batch and not another.
+ */
+export async function datasetBytes(redis: Redis): Promise<number> {
+  const stats = (await redis.call('MEMORY', 'STATS')) as unknown[];
+  const at = stats.indexOf('dataset.bytes');
+  if (at < 0) throw new Error('bench: MEMORY STATS has no dataset.bytes');
+  return Number(stats[at + 1]);
 }

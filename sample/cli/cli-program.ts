@@ -163,10 +163,12 @@ export function cliProgram(
 
   program
     .command('token')
-    .description('access tokens')
+    .description('access and refresh tokens')
     .exitOverride()
     .command('revoke <token>')
-    .description('revoke one access token')
+    .description('revoke one access or refresh token')
+    // A token may start with '-' (its grant id is base64url): it is never an option here.
+    .allowUnknownOption()
     .exitOverride()
     .action(async (token: string) => {
       print({ revoked: await tokens.revokeToken(token) });

@@ -899,7 +899,8 @@ export const REFRESH_TOKEN_LUA: string = `-- The refresh grant (RFC 6749 §6) in
 -- A refresh token names its family in clear, so any token of a known family that is neither the
 -- family's current one nor its previous one within the grace window is a rotated-out token (or
 -- a forgery by someone who saw one, as the family id is in no other string): the family is
--- revoked. Only two hashes per family are ever kept, however often it rotates.
+-- revoked. At most two hashes per family are kept, however often it rotates, and one without a
+-- retry window.
 --
 -- KEYS[1]   the grant's hash
 -- ARGV[1]   the family id
@@ -1259,7 +1260,13 @@ if rotated then
   -- A retry keeps the previous token and its window: the token it replaces was never the
   -- client's, as far as the client can show.
   if not retried then
-    family.previous, family.rotatedAt = family.current, now
+    -- Without a retry window the replaced token is never accepted again, and any token of the
+    -- family but the current one is reuse: its hash would be 22 bytes kept for nothing.
+    if reuseGrace > 0 then
+      family.previous, family.rotatedAt = family.current, now
+    else
+      family.previous, family.rotatedAt = nil, nil
+    end
   end
   family.current = ARGV[9]
 end
@@ -1853,8 +1860,8 @@ if not record or not identity then
   return STATUS.unknown
 end
 local family = parseFamily(record)
--- The previous token counts too: a client that lost the answer to its last refresh may still
--- end what it holds.
+-- The previous token counts too, where a retry window keeps it: a client that lost the answer
+-- to its last refresh may still end what it holds.
 if not family or familyEnd(family) <= now
     or (presented ~= family.current and presented ~= family.previous) then
   return STATUS.unknown

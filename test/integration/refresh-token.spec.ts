@@ -183,6 +183,22 @@ describe('refresh tokens (RFC 6749 §6, RFC 9700 §4.14)', () => {
       await expectNotStored(fixture, all);
     });
 
+    it('keeps one refresh-token hash per family without a retry window, two with one', async () => {
+      const previousOf = async (refreshToken: string): Promise<string> => {
+        const [grantId, familyId] = refreshToken.split('.');
+        const record = await fixture.redis.hget(`${fixture.prefix}:{${grantId}}`, `~${familyId}`);
+        return (record ?? '').split('\x1f')[3];
+      };
+      const first = await codeTokens();
+      const second = await refresh(first.refreshToken as string);
+      expect(await previousOf(second.refreshToken as string)).toBe('');
+      await fixture.close();
+      await start({ refreshTokens: { ttl: 86400, reuseGraceSeconds: 30 } });
+      const kept = await codeTokens();
+      const next = await refresh(kept.refreshToken as string);
+      expect(await previousOf(next.refreshToken as string)).toMatch(/^[\w-]{16}$/);
+    });
+
     it('every key it writes expires by Redis TTL, no later than the family', async () => {
       const first = await codeTokens();
       await refresh(first.refreshToken as string);

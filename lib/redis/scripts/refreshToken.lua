@@ -5,7 +5,8 @@
 -- A refresh token names its family in clear, so any token of a known family that is neither the
 -- family's current one nor its previous one within the grace window is a rotated-out token (or
 -- a forgery by someone who saw one, as the family id is in no other string): the family is
--- revoked. Only two hashes per family are ever kept, however often it rotates.
+-- revoked. At most two hashes per family are kept, however often it rotates, and one without a
+-- retry window.
 --
 -- KEYS[1]   the grant's hash
 -- ARGV[1]   the family id
@@ -110,7 +111,13 @@ if rotated then
   -- A retry keeps the previous token and its window: the token it replaces was never the
   -- client's, as far as the client can show.
   if not retried then
-    family.previous, family.rotatedAt = family.current, now
+    -- Without a retry window the replaced token is never accepted again, and any token of the
+    -- family but the current one is reuse: its hash would be 22 bytes kept for nothing.
+    if reuseGrace > 0 then
+      family.previous, family.rotatedAt = family.current, now
+    else
+      family.previous, family.rotatedAt = nil, nil
+    end
   end
   family.current = ARGV[9]
 end

@@ -21,8 +21,8 @@ if not record or not identity then
   return STATUS.unknown
 end
 local family = parseFamily(record)
--- The previous token counts too: a client that lost the answer to its last refresh may still
--- end what it holds.
+-- The previous token counts too, where a retry window keeps it: a client that lost the answer
+-- to its last refresh may still end what it holds.
 if not family or familyEnd(family) <= now
     or (presented ~= family.current and presented ~= family.previous) then
   return STATUS.unknown

@@ -191,7 +191,14 @@ describe(`sample app (${testTopology() === 'cluster' ? 'REDIS_CLUSTER_NODES' : '
   );
 });
 
-describe('the sample behind a TLS-terminating proxy (TRUST_PROXY)', () => {
+/**
+ * For the describe block that calls it: sample apps on the test Redis under one prefix, with
+ * `users` signed up and the variables each test adds; closed, and their keys deleted, after it.
+ */
+function sampleAppsOf(users: string): {
+  readonly prefix: string;
+  sampleWith(env: Record<string, string>): Promise<INestApplication>;
+} {
   const prefix = testPrefix();
   let sampleRedis: SampleRedis;
   let redis: TestRedis;
@@ -209,18 +216,23 @@ describe('the sample behind a TLS-terminating proxy (TRUST_PROXY)', () => {
     redis.disconnect();
   });
 
-  async function sampleWith(env: Record<string, string>): Promise<INestApplication> {
+  const sampleWith = async (env: Record<string, string>): Promise<INestApplication> => {
     const config = readSampleConfig({
       ...sampleRedisEnv(),
       OAUTHIST_PREFIX: prefix,
-      SAMPLE_USERS: 'erin:pw',
+      SAMPLE_USERS: users,
       ...env,
     });
     const app = await createSampleApp(config, sampleRedis.client, false);
     await app.init();
     apps.push(app);
     return app;
-  }
+  };
+  return { prefix, sampleWith };
+}
+
+describe('the sample behind a TLS-terminating proxy (TRUST_PROXY)', () => {
+  const { sampleWith } = sampleAppsOf('erin:pw');
 
   /** The Set-Cookie lines of signing in, over a proxy that says the browser used HTTPS. */
   async function signInOverHttps(app: INestApplication): Promise<string[]> {
@@ -272,35 +284,7 @@ describe('the sample behind a TLS-terminating proxy (TRUST_PROXY)', () => {
 });
 
 describe('refresh tokens of the sample (OAUTHIST_REFRESH_TOKEN_TTL)', () => {
-  const prefix = testPrefix();
-  let sampleRedis: SampleRedis;
-  let redis: TestRedis;
-  const apps: INestApplication[] = [];
-
-  beforeAll(async () => {
-    redis = connectTestRedis();
-    sampleRedis = await connectSampleRedis(readSampleConfig({ ...sampleRedisEnv() }));
-  });
-
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await sampleRedis.close();
-    await deleteKeys(redis, prefix);
-    redis.disconnect();
-  });
-
-  async function sampleWith(env: Record<string, string>): Promise<INestApplication> {
-    const config = readSampleConfig({
-      ...sampleRedisEnv(),
-      OAUTHIST_PREFIX: prefix,
-      SAMPLE_USERS: 'frank:pw',
-      ...env,
-    });
-    const app = await createSampleApp(config, sampleRedis.client, false);
-    await app.init();
-    apps.push(app);
-    return app;
-  }
+  const { prefix, sampleWith } = sampleAppsOf('frank:pw');
 
   interface WebClient {
     readonly id: string;

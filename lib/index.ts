@@ -101,6 +101,11 @@ export type {
 
 // Protected routes
 export { Scopes } from './decorators/scopes.decorator';
+export { ProtectedResource } from './decorators/protected-resource.decorator';
+export type {
+  ProtectedResourceOptions,
+  ProtectedResourceTarget,
+} from './resources/protected-resource-target';
 export { CurrentAccessToken } from './decorators/current-access-token.decorator';
 export { ScopesGuard } from './guards/scopes.guard';
 

@@ -2,7 +2,7 @@ import { OAuthResponse } from '../responses/oauth-response';
 
 /**
  * The error codes oauthist answers with: RFC 6749 §4.1.2.1, §4.2.2.1 and §5.2, RFC 6750 §3.1
- * (`invalid_token`, `insufficient_scope`) and RFC 7591 §3.2.2 for client registration.
+ * (`invalid_token`, `insufficient_scope`), RFC 8707 §2 (`invalid_target`) and RFC 7591 §3.2.2 for client registration.
  * @publicApi
  */
 export type OAuthErrorCode =
@@ -12,6 +12,7 @@ export type OAuthErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
+  | 'invalid_target'
   | 'access_denied'
   | 'unsupported_response_type'
   | 'server_error'

@@ -5,6 +5,7 @@ import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { RequestParameters } from '../protocol/request-parameters';
 import { parseScope } from '../protocol/scope';
 import { refuseScopesBeyondClient } from '../clients/client-scopes';
+import { requestedResources } from '../resources/requested-resources';
 
 const MAX_STATE = 1024;
 const MAX_SCOPE = 2048;
@@ -81,6 +82,11 @@ export interface ValidAuthorizationRequest {
   readonly redirectUriGiven: boolean;
   /** The scopes asked for, each once. */
   readonly scopes: readonly string[];
+  /**
+   * The resources the token will be for (RFC 8707): those the `resource` parameters name, or
+   * the `defaultResources` when none were sent; empty: no audience.
+   */
+  readonly resources: readonly string[];
   /** The client's `state`, returned to it unchanged. */
   readonly state: string | undefined;
   /** PKCE `code_challenge` (RFC 7636), when sent. */
@@ -99,7 +105,10 @@ export type AuthorizationRequestCheck =
 
 /** What a check needs besides the parameters. */
 export interface AuthorizationCheckContext {
-  readonly options: Pick<ResolvedOAuthistOptions, 'scopes' | 'implicitGrant' | 'allowPlainPkce'>;
+  readonly options: Pick<
+    ResolvedOAuthistOptions,
+    'scopes' | 'implicitGrant' | 'allowPlainPkce' | 'resources'
+  >;
   /** The registered client with this id, or `null`. */
   findClient(clientId: string): Promise<OAuthClient | null>;
 }
@@ -190,11 +199,13 @@ function checkGrantRequest(
   }
   const scopes = Object.freeze(parseScope(scope, options.scopes));
   refuseScopesBeyondClient(scopes, client);
+  const named = requestedResources(parameters, options.resources);
+  const resources = named.length > 0 ? named : (options.resources?.defaults ?? []);
   const pkce =
     responseType === 'code'
       ? checkPkce(parameters, client, options.allowPlainPkce)
       : { codeChallenge: undefined, codeChallengeMethod: undefined };
-  return { responseType, scopes, ...pkce };
+  return { responseType, scopes, resources, ...pkce };
 }
 
 function broken(

@@ -40,6 +40,8 @@ export class AuthorizationCodeGrant implements GrantType<CodeRedemption> {
       clientId: (request.client as { id: string }).id,
       redirectUri: parameters.get('redirect_uri'),
       codeVerifier,
+      // RFC 8707 §2.2: the token may be for part of what the user granted.
+      audience: request.requestedResources(),
     };
   }
 

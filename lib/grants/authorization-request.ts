@@ -48,6 +48,11 @@ export abstract class AuthorizationRequest {
     return this.check.kind === 'valid' ? this.check.scopes : [];
   }
 
+  /** The resources the token will be for (RFC 8707); none for a request that is not valid. */
+  get resources(): readonly string[] {
+    return this.check.kind === 'valid' ? this.check.resources : [];
+  }
+
   /** PKCE `code_challenge` (RFC 7636), when sent with a valid request. */
   get codeChallenge(): string | undefined {
     return this.check.kind === 'valid' ? this.check.codeChallenge : undefined;
@@ -90,6 +95,7 @@ export abstract class AuthorizationRequest {
       redirectUri: valid.redirectUri,
       redirectUriGiven: valid.redirectUriGiven,
       scopes: valid.scopes,
+      resources: valid.resources,
       state: valid.state,
       codeChallenge: valid.codeChallenge,
       codeChallengeMethod: valid.codeChallengeMethod,

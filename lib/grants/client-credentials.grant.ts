@@ -19,6 +19,7 @@ export class ClientCredentialsGrant implements GrantType<AccessTokenGrant> {
     return Object.freeze({
       clientId: (request.client as { id: string }).id,
       scopes: request.requestedScopes(),
+      audience: request.requestedResources(),
     });
   }
 

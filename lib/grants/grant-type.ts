@@ -28,6 +28,12 @@ export interface TokenGrantRequest {
    * grant type whose `readsScope` is false.
    */
   requestedScopes(): readonly string[];
+  /**
+   * The `resource` parameters (RFC 8707 §2), each once, each one of the `resources` option (a
+   * bad one made the request `invalid_target` when it was loaded); empty when none were sent.
+   * A token issued without an audience gets the option's `defaultResources`.
+   */
+  requestedResources(): readonly string[];
 }
 
 /**

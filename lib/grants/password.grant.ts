@@ -66,6 +66,7 @@ export class PasswordGrant implements GrantType<AccessTokenGrant> {
         clientId: request.client?.id ?? null,
         userId: grant.userId,
         scopes: request.requestedScopes(),
+        audience: request.requestedResources(),
         extras: grant.extras,
         refreshToken: true,
       });

@@ -39,6 +39,14 @@ export class PendingAuthorization {
     return this.data.scopes;
   }
 
+  /**
+   * The resources the token will be for (RFC 8707), to show the user: the servers the client
+   * could use it at. Empty: no audience.
+   */
+  get resources(): readonly string[] {
+    return this.data.resources ?? [];
+  }
+
   /** The client's `state`, returned to it unchanged. */
   get state(): string | undefined {
     return this.data.state;
@@ -76,6 +84,7 @@ export class PendingAuthorization {
         clientId: data.clientId,
         userId: grant.userId,
         scopes: data.scopes,
+        audience: data.resources ?? [],
         extras: merged,
       });
       return implicitRedirect(data.redirectUri, issued, data.state, options.issuer);
@@ -89,6 +98,7 @@ export class PendingAuthorization {
       codeChallengeMethod: data.codeChallengeMethod,
       userId: grant.userId,
       extras: merged,
+      audience: data.resources ?? [],
     });
     return redirectTo(
       data.redirectUri,

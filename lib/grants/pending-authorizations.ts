@@ -12,6 +12,8 @@ export interface PendingAuthorizationData {
   readonly redirectUri: string;
   readonly redirectUriGiven: boolean;
   readonly scopes: readonly string[];
+  /** The resources the token will be for (RFC 8707); absent in a request saved before them. */
+  readonly resources?: readonly string[];
   readonly state?: string;
   readonly codeChallenge?: string;
   readonly codeChallengeMethod?: string;

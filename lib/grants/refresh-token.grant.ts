@@ -38,6 +38,7 @@ export class RefreshTokenGrant implements GrantType<RefreshRedemption> {
       // The registry lets no request of this grant type through without a client.
       client: request.client as OAuthClient,
       requestedScopes: request.requestedScopes(),
+      audience: request.requestedResources(),
     });
   }
 

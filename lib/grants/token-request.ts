@@ -9,6 +9,7 @@ import type { OAuthClient } from '../interfaces';
 import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { RequestParameters } from '../protocol/request-parameters';
 import { parseScope } from '../protocol/scope';
+import { requestedResources } from '../resources/requested-resources';
 import { refuseScopesBeyondClient } from '../clients/client-scopes';
 import type { OAuthResponse } from '../responses/oauth-response';
 import type { IssuedAccessToken } from '../tokens/issued-access-token';
@@ -51,12 +52,18 @@ class CheckedTokenGrantRequest implements TokenGrantRequest {
     readonly authenticationMethod: ClientAuthenticationMethod,
     /** The checked `scope`; empty for a grant type that reads none. */
     readonly scopes: readonly string[],
+    /** The checked `resource` parameters. */
+    readonly resources: readonly string[],
   ) {
     Object.freeze(this);
   }
 
   requestedScopes(): readonly string[] {
     return this.scopes;
+  }
+
+  requestedResources(): readonly string[] {
+    return this.resources;
   }
 }
 
@@ -134,7 +141,15 @@ export class TokenRequest extends ClientRequest {
           ? []
           : Object.freeze(parseScope(parameters.get('scope'), context.options.scopes));
       refuseScopesBeyondClient(scopes, client);
-      const request = new CheckedTokenGrantRequest(name, parameters, client, who.method, scopes);
+      const resources = requestedResources(parameters, context.options.resources);
+      const request = new CheckedTokenGrantRequest(
+        name,
+        parameters,
+        client,
+        who.method,
+        scopes,
+        resources,
+      );
       const checked: unknown = grant.check ? await grant.check(request) : undefined;
       return new TokenRequest(who, Object.freeze({ grant, request, checked }));
     } catch (error) {

@@ -7,7 +7,12 @@ import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-o
 import { BEARER_TOKEN_REQUIRED, bearerChallenge } from '../protocol/bearer-challenge';
 import type { AccessToken } from '../tokens/access-token';
 import { TokenService } from '../tokens/token.service';
-import { ACCESS_TOKEN_PROPERTY, SCOPES_METADATA } from './scopes.constants';
+import type { ProtectedResourceTarget } from '../resources/protected-resource-target';
+import {
+  ACCESS_TOKEN_PROPERTY,
+  PROTECTED_RESOURCE_METADATA,
+  SCOPES_METADATA,
+} from './scopes.constants';
 
 /**
  * Enforces `@Scopes()` (RFC 6750): takes the bearer token, verifies it in one Redis round trip
@@ -42,7 +47,12 @@ export class ScopesGuard implements CanActivate {
     try {
       const token = this.getToken(request);
       if (token === undefined) return this.refuse(reply, null, scopes);
-      request[ACCESS_TOKEN_PROPERTY] = await this.verify(token, scopes);
+      const target =
+        this.reflector.getAllAndOverride<ProtectedResourceTarget | undefined>(
+          PROTECTED_RESOURCE_METADATA,
+          [context.getHandler(), context.getClass()],
+        ) ?? null;
+      request[ACCESS_TOKEN_PROPERTY] = await this.verify(token, scopes, target);
       // RFC 6750 §2.3: the URL that carried the token may sit in a shared cache's key, so the
       // answer must not be stored there. The route can still say more (no-store).
       if (this.cameInQuery(request)) setReplyHeader(reply, 'Cache-Control', 'private');
@@ -79,9 +89,16 @@ export class ScopesGuard implements CanActivate {
     );
   }
 
-  /** Verifies the token for any of `scopes`. */
-  protected verify(token: string, scopes: string[]): Promise<AccessToken> {
-    return this.tokens.verifyAccessToken(token, ...scopes);
+  /**
+   * Verifies the token for any of `scopes`, at the resource `@ProtectedResource()` names
+   * (`null`: none, and only tokens with no audience pass).
+   */
+  protected verify(
+    token: string,
+    scopes: string[],
+    target: ProtectedResourceTarget | null = null,
+  ): Promise<AccessToken> {
+    return this.tokens.verifyAccessTokenFor(token, target, ...scopes);
   }
 
   /** Sets the `WWW-Authenticate` challenge and throws the refusal. */

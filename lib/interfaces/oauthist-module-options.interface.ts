@@ -84,6 +84,18 @@ export interface OAuthistModuleOptions {
    */
   refreshTokens?: OAuthistRefreshTokenOptions | false;
   /**
+   * The resource identifiers this server issues tokens for (RFC 8707): absolute URIs without a
+   * fragment, such as `https://api.example.com/mcp`. A request's `resource` parameters must
+   * name some of them (else `invalid_target`), and the token's audience is what they name.
+   * Unset: no `resource` is accepted and tokens have no audience.
+   */
+  resources?: string[];
+  /**
+   * The audience of a token whose request names no `resource`: some of `resources`. Unset: such
+   * a token has no audience, and only routes that accept unrestricted tokens take it.
+   */
+  defaultResources?: string[];
+  /**
    * Which authenticated client the introspection endpoint tells about which token (RFC 7662
    * §4: a token's claims, its user among them, are not every client's to read). A client the
    * policy refuses is answered `{ "active": false }`. Default: the token's own client, and

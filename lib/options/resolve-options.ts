@@ -7,6 +7,7 @@ import type {
 } from '../interfaces';
 import { resolveBruteForce } from './brute-force-limits';
 import { resolveRefreshTokens } from './refresh-token-policy';
+import { ResourceIndicators } from '../resources/resource-indicators';
 import type { ResolvedOAuthistOptions } from './resolved-options';
 import { SCOPE_TOKEN } from '../protocol/scope';
 
@@ -228,6 +229,7 @@ export function resolveOptions(
           ),
     accessTokenTtl,
     refreshTokens: resolveRefreshTokens(options.refreshTokens),
+    resources: ResourceIndicators.resolve(options.resources, options.defaultResources),
     introspectionPolicy: introspectionPolicy(options.introspectionPolicy),
     implicitGrant: flag('implicitGrant', options.implicitGrant),
     passwordGrantWithoutClient: flag(

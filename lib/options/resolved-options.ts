@@ -1,5 +1,6 @@
 import type { IntrospectionPolicy, OAuthistRedisOption } from '../interfaces';
 import type { BruteForceLimits } from './brute-force-limits';
+import type { ResourceIndicators } from '../resources/resource-indicators';
 import type { RefreshTokenPolicy } from './refresh-token-policy';
 
 /**
@@ -30,6 +31,8 @@ export interface ResolvedOAuthistOptions {
   readonly accessTokenTtl: number | null;
   /** The refresh-token policy; `null`: no refresh tokens are issued. */
   readonly refreshTokens: RefreshTokenPolicy | null;
+  /** The resources tokens may be issued for (RFC 8707); `null`: none, tokens have no audience. */
+  readonly resources: ResourceIndicators | null;
   /** Which client may read which token's introspection (RFC 7662 §4). */
   readonly introspectionPolicy: IntrospectionPolicy;
   /** Whether the implicit grant is on. */

@@ -15,6 +15,8 @@ export type OAuthParameters = Readonly<Record<string, string | undefined>>;
 export class RequestParameters {
   private constructor(
     private readonly values: ReadonlyMap<string, string>,
+    /** Every string value of every parameter, in the order sent, for those that may repeat. */
+    private readonly lists: ReadonlyMap<string, readonly string[]>,
     /** Names of the parameters sent more than once. */
     readonly repeated: readonly string[],
     /** Names of the parameters whose value is not a string (e.g. `a[b]=c`). */
@@ -55,13 +57,22 @@ export class RequestParameters {
     sourceAddress?: string,
   ): RequestParameters {
     const values = new Map<string, string>();
+    const lists = new Map<string, string[]>();
     const repeated: string[] = [];
     const malformed: string[] = [];
     if (source !== null && typeof source === 'object') {
       for (const [name, raw] of Object.entries(source)) {
         const list: unknown[] = Array.isArray(raw) ? raw : [raw];
-        if (list.length > 1) repeated.push(name);
-        else if (list.length === 1 && typeof list[0] === 'string') {
+        const strings = list.every((value) => typeof value === 'string');
+        if (strings)
+          lists.set(
+            name,
+            (list as string[]).filter((value) => value !== ''),
+          );
+        if (list.length > 1) {
+          repeated.push(name);
+          if (!strings) malformed.push(name);
+        } else if (list.length === 1 && typeof list[0] === 'string') {
           // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
           if (list[0] !== '') values.set(name, list[0]);
         } else if (list.length === 1 && list[0] !== undefined) malformed.push(name);
@@ -69,6 +80,7 @@ export class RequestParameters {
     }
     return new RequestParameters(
       values,
+      lists,
       repeated,
       malformed,
       authorization,
@@ -80,6 +92,15 @@ export class RequestParameters {
   /** The value of a parameter sent once; `undefined` when absent, empty, repeated or malformed. */
   get(name: string): string | undefined {
     return this.values.get(name);
+  }
+
+  /**
+   * Every value of a parameter that may be repeated (RFC 8707 `resource`), in the order sent and
+   * empty ones left out; `undefined` when one of them is not a string.
+   */
+  getAll(name: string): readonly string[] | undefined {
+    if (this.malformed.includes(name)) return undefined;
+    return this.lists.get(name) ?? [];
   }
 
   /** The first parameter among `names` that was repeated or malformed, if any. */
@@ -97,6 +118,7 @@ export class RequestParameters {
     }
     return new RequestParameters(
       values,
+      this.lists,
       this.repeated,
       this.malformed,
       this.authorization,

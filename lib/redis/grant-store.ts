@@ -39,6 +39,8 @@ export interface CodeExchange {
   readonly expiresAt: number | null;
   /** The refresh-token family to start with the token, if any. */
   readonly family?: FamilyStart;
+  /** The audience the token request names, as stored (resource tags); '' for the code's own. */
+  readonly audience: string;
 }
 
 /** A refresh-token family started with an access token (see grant.lua's `parseFamily`). */
@@ -70,17 +72,23 @@ export interface RefreshExchange {
   readonly refreshField: string | null;
   readonly reuseGraceSeconds: number;
   readonly idleTtl: number | null;
+  /** The audience the request names, as stored (resource tags); '' for the whole grant's. */
+  readonly audience: string;
 }
 
 /** Why a refresh was refused: the script's return codes. */
 export type RefreshFailure =
-  'unknown' | 'client_mismatch' | 'reused' | 'scope_widened' | 'scope_withdrawn';
+  | 'unknown'
+  | 'client_mismatch'
+  | 'reused'
+  | 'scope_widened'
+  | 'scope_withdrawn'
+  | 'audience_widened';
 
-/** A refresh that went through: the new access token's scope and extras, and the grant's identity. */
+/** A refresh that went through: the new access token's body, and the grant's identity. */
 export interface RefreshOutcome {
-  readonly scope: string;
-  /** The extras as stored (JSON), '' for none. */
-  readonly extras: string;
+  /** The new access token's body (see `tokenBody()`). */
+  readonly body: string;
   readonly identity: string;
   /** Whether the refresh token rotated (the new one is then the family's). */
   readonly rotated: boolean;
@@ -92,6 +100,7 @@ const REFRESH_FAILURES: Readonly<Record<number, RefreshFailure>> = {
   [REFRESH_TOKEN_STATUS.reused]: 'reused',
   [REFRESH_TOKEN_STATUS.scope_widened]: 'scope_widened',
   [REFRESH_TOKEN_STATUS.scope_withdrawn]: 'scope_withdrawn',
+  [REFRESH_TOKEN_STATUS.audience_widened]: 'audience_widened',
 };
 
 /** Why an exchange was refused: the script's return codes. */
@@ -102,7 +111,8 @@ export type CodeExchangeFailure =
   | 'code_verifier_missing'
   | 'code_verifier_mismatch'
   | 'code_verifier_unexpected'
-  | 'code_reused';
+  | 'code_reused'
+  | 'audience_widened';
 
 const EXCHANGE_FAILURES: Readonly<Record<number, CodeExchangeFailure>> = {
   [EXCHANGE_CODE_STATUS.unknown_code]: 'unknown_code',
@@ -112,6 +122,7 @@ const EXCHANGE_FAILURES: Readonly<Record<number, CodeExchangeFailure>> = {
   [EXCHANGE_CODE_STATUS.code_verifier_mismatch]: 'code_verifier_mismatch',
   [EXCHANGE_CODE_STATUS.code_verifier_unexpected]: 'code_verifier_unexpected',
   [EXCHANGE_CODE_STATUS.code_reused]: 'code_reused',
+  [EXCHANGE_CODE_STATUS.audience_widened]: 'audience_widened',
 };
 
 /** How long a revoked token is remembered as revoked, so that a check can say why it fails. */
@@ -217,6 +228,7 @@ export class GrantStore {
           tombstone(now + TOMBSTONE_TTL),
           TOMBSTONE_TTL,
           ...familyArguments(family),
+          exchange.audience,
         ],
       ),
     );
@@ -291,16 +303,12 @@ export class GrantStore {
           EXPIRED_GRACE,
           tombstone(now + TOMBSTONE_TTL),
           TOMBSTONE_TTL,
+          exchange.audience,
         ],
       ),
     );
     if (Array.isArray(reply) && reply[0] === REFRESH_TOKEN_STATUS.refreshed) {
-      return {
-        scope: String(reply[1]),
-        extras: String(reply[2]),
-        identity: String(reply[3]),
-        rotated: reply[4] === 1,
-      };
+      return { body: String(reply[1]), identity: String(reply[2]), rotated: reply[3] === 1 };
     }
     if (reply === REFRESH_TOKEN_STATUS.grant_collision) throw grantCollision(exchange.grantId);
     const failure = typeof reply === 'number' ? REFRESH_FAILURES[reply] : undefined;

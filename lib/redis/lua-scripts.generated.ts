@@ -58,6 +58,8 @@ export const EXCHANGE_CODE_STATUS = {
   code_reused: -7,
   /** the grant belongs to someone else (colliding ids) */
   grant_collision: -8,
+  /** a resource the user did not grant (RFC 8707 §2.2) */
+  audience_widened: -9,
 } as const;
 
 /** exchangeCode.lua, its includes expanded. */
@@ -84,7 +86,8 @@ export const EXCHANGE_CODE_LUA: string = `-- Exchanges an authorization code for
 -- ARGV[13]  the field of the family's first refresh token
 -- ARGV[14]  the family's lifetime in seconds, counted from the user's consent (the code's issue)
 -- ARGV[15]  how long the family may go unused, seconds; 0: no limit
--- Returns   {STATUS.exchanged, body, grant identity, 1 when the family was started else 0} when
+-- ARGV[16]  the audience the token request names (resource tags), '' for the code's own
+-- Returns   {STATUS.exchanged, token body, grant identity, 1 when the family was started else 0} when
 --           exchanged; else a status, and nothing changed but what code_reused says
 --- @status exchanged 1
 --- @status unknown_code -1              no such code
@@ -95,6 +98,7 @@ export const EXCHANGE_CODE_LUA: string = `-- Exchanges an authorization code for
 --- @status code_verifier_unexpected -6  code_verifier sent for a code without challenge
 --- @status code_reused -7               code used before: the token it gave is revoked
 --- @status grant_collision -8           the grant belongs to someone else (colliding ids)
+--- @status audience_widened -9          a resource the user did not grant (RFC 8707 §2.2)
 local STATUS = {
   exchanged = 1,
   unknown_code = -1,
@@ -105,15 +109,51 @@ local STATUS = {
   code_verifier_unexpected = -6,
   code_reused = -7,
   grant_collision = -8,
+  audience_widened = -9,
 }
 -- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
 -- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
--- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
--- and lifetime 0 for never, or '-<revoked until>' once revoked.
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<body>' with times in base 36 and lifetime 0
+-- for never, or '-<revoked until>' once revoked. A body is '<scope>[\\31<extras>[\\31<audience>]]',
+-- the audience the tags of its resources (RFC 8707), space-separated.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\\31]*')
+end
+
+-- A token body's scope, extras and audience; '' for those it lacks.
+local function splitBody(body)
+  local scope, extras, audience = string.match(body, '^([^\\31]*)\\31?([^\\31]*)\\31?(.*)$')
+  return scope, extras, audience
+end
+
+local function joinBody(scope, extras, audience)
+  if audience ~= '' then
+    return scope .. '\\31' .. extras .. '\\31' .. audience
+  end
+  if extras ~= '' then
+    return scope .. '\\31' .. extras
+  end
+  return scope
+end
+
+-- The audience a request narrows a grant's to (RFC 8707 §2.2): \`requested\` ('' keeps the grant's
+-- own) when the grant has no audience or names each of its tags; nil when it asks for more.
+local function narrowAudience(granted, requested)
+  if requested == '' or granted == '' then
+    return requested ~= '' and requested or granted
+  end
+  local allowed = {}
+  for tag in string.gmatch(granted, '%S+') do
+    allowed[tag] = true
+  end
+  for tag in string.gmatch(requested, '%S+') do
+    if not allowed[tag] then
+      return nil
+    end
+  end
+  return requested
 end
 
 -- Whether a field of the grant is a refresh-token family's record.
@@ -399,6 +439,14 @@ if used then
   return STATUS.code_reused
 end
 
+-- The token may be for part of what the user granted; the family keeps the whole grant.
+local scope, extras, granted = splitBody(body)
+local audience = narrowAudience(granted, ARGV[16])
+if not audience then
+  return STATUS.audience_widened
+end
+local tokenBody = joinBody(scope, extras, audience)
+
 local familyId = ARGV[12]
 local family = nil
 if familyId ~= '' then
@@ -421,7 +469,7 @@ local head = ARGV[6]
 if familyId ~= '' and not family then
   head = string.gsub(head, ',[%w_-]+\\31$', '\\31')
 end
-if not storeToken(grant, identity, ARGV[5], head .. body, tonumber(ARGV[7]), now, tonumber(ARGV[9])) then
+if not storeToken(grant, identity, ARGV[5], head .. tokenBody, tonumber(ARGV[7]), now, tonumber(ARGV[9])) then
   return STATUS.grant_collision
 end
 if family then
@@ -430,7 +478,7 @@ if family then
 else
   rcall('HSET', codeKey, 'used', ARGV[5])
 end
-return { STATUS.exchanged, body, identity, family and 1 or 0 }
+return { STATUS.exchanged, tokenBody, identity, family and 1 or 0 }
 `;
 
 /** What issueToken.lua returns (its `STATUS` table). */
@@ -464,12 +512,47 @@ local STATUS = {
 }
 -- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
 -- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
--- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
--- and lifetime 0 for never, or '-<revoked until>' once revoked.
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<body>' with times in base 36 and lifetime 0
+-- for never, or '-<revoked until>' once revoked. A body is '<scope>[\\31<extras>[\\31<audience>]]',
+-- the audience the tags of its resources (RFC 8707), space-separated.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\\31]*')
+end
+
+-- A token body's scope, extras and audience; '' for those it lacks.
+local function splitBody(body)
+  local scope, extras, audience = string.match(body, '^([^\\31]*)\\31?([^\\31]*)\\31?(.*)$')
+  return scope, extras, audience
+end
+
+local function joinBody(scope, extras, audience)
+  if audience ~= '' then
+    return scope .. '\\31' .. extras .. '\\31' .. audience
+  end
+  if extras ~= '' then
+    return scope .. '\\31' .. extras
+  end
+  return scope
+end
+
+-- The audience a request narrows a grant's to (RFC 8707 §2.2): \`requested\` ('' keeps the grant's
+-- own) when the grant has no audience or names each of its tags; nil when it asks for more.
+local function narrowAudience(granted, requested)
+  if requested == '' or granted == '' then
+    return requested ~= '' and requested or granted
+  end
+  local allowed = {}
+  for tag in string.gmatch(granted, '%S+') do
+    allowed[tag] = true
+  end
+  for tag in string.gmatch(requested, '%S+') do
+    if not allowed[tag] then
+      return nil
+    end
+  end
+  return requested
 end
 
 -- Whether a field of the grant is a refresh-token family's record.
@@ -889,6 +972,8 @@ export const REFRESH_TOKEN_STATUS = {
   scope_withdrawn: -5,
   /** the grant belongs to someone else (colliding ids) */
   grant_collision: -6,
+  /** a resource the user did not grant (RFC 8707 §2.2) */
+  audience_widened: -7,
 } as const;
 
 /** refreshToken.lua, its includes expanded. */
@@ -918,7 +1003,8 @@ export const REFRESH_TOKEN_LUA: string = `-- The refresh grant (RFC 6749 §6) in
 -- ARGV[13]  how long an expired token is still reported as expired, seconds
 -- ARGV[14]  the tombstone of a token revoked now
 -- ARGV[15]  lifetime in seconds of the tombstone
--- Returns   {STATUS.refreshed, scope, extras or '', grant identity, rotated 1 or 0}; else a
+-- ARGV[16]  the audience the request names (resource tags), '' for the whole grant's
+-- Returns   {STATUS.refreshed, token body, grant identity, rotated 1 or 0}; else a
 --           status, and nothing changed but what reused says
 --- @status refreshed 1
 --- @status unknown -1          no such family: never issued, revoked, ended or expired
@@ -927,6 +1013,7 @@ export const REFRESH_TOKEN_LUA: string = `-- The refresh grant (RFC 6749 §6) in
 --- @status scope_widened -4    a scope beyond what the user granted (RFC 6749 §6)
 --- @status scope_withdrawn -5  nothing the user granted is still allowed to the client
 --- @status grant_collision -6  the grant belongs to someone else (colliding ids)
+--- @status audience_widened -7 a resource the user did not grant (RFC 8707 §2.2)
 local STATUS = {
   refreshed = 1,
   unknown = -1,
@@ -935,15 +1022,51 @@ local STATUS = {
   scope_widened = -4,
   scope_withdrawn = -5,
   grant_collision = -6,
+  audience_widened = -7,
 }
 -- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
 -- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
--- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
--- and lifetime 0 for never, or '-<revoked until>' once revoked.
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<body>' with times in base 36 and lifetime 0
+-- for never, or '-<revoked until>' once revoked. A body is '<scope>[\\31<extras>[\\31<audience>]]',
+-- the audience the tags of its resources (RFC 8707), space-separated.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\\31]*')
+end
+
+-- A token body's scope, extras and audience; '' for those it lacks.
+local function splitBody(body)
+  local scope, extras, audience = string.match(body, '^([^\\31]*)\\31?([^\\31]*)\\31?(.*)$')
+  return scope, extras, audience
+end
+
+local function joinBody(scope, extras, audience)
+  if audience ~= '' then
+    return scope .. '\\31' .. extras .. '\\31' .. audience
+  end
+  if extras ~= '' then
+    return scope .. '\\31' .. extras
+  end
+  return scope
+end
+
+-- The audience a request narrows a grant's to (RFC 8707 §2.2): \`requested\` ('' keeps the grant's
+-- own) when the grant has no audience or names each of its tags; nil when it asks for more.
+local function narrowAudience(granted, requested)
+  if requested == '' or granted == '' then
+    return requested ~= '' and requested or granted
+  end
+  local allowed = {}
+  for tag in string.gmatch(granted, '%S+') do
+    allowed[tag] = true
+  end
+  for tag in string.gmatch(requested, '%S+') do
+    if not allowed[tag] then
+      return nil
+    end
+  end
+  return requested
 end
 
 -- Whether a field of the grant is a refresh-token family's record.
@@ -1208,7 +1331,11 @@ if presented ~= family.current and not retried then
   return STATUS.reused
 end
 
-local granted, extras = string.match(family.body, '^([^\\31]*)\\31?(.*)$')
+local granted, extras, grantedAudience = splitBody(family.body)
+local audience = narrowAudience(grantedAudience, ARGV[16])
+if not audience then
+  return STATUS.audience_widened
+end
 local function words(text)
   local list = {}
   for word in string.gmatch(text, '%S+') do
@@ -1248,10 +1375,7 @@ else
   scope = table.concat(kept, ' ')
 end
 
-local body = scope
-if extras ~= '' then
-  body = scope .. '\\31' .. extras
-end
+local body = joinBody(scope, extras, audience)
 if not storeToken(grant, identity, ARGV[6], ARGV[7] .. body, tonumber(ARGV[8]), now, grace) then
   return STATUS.grant_collision
 end
@@ -1275,7 +1399,7 @@ if idleTtl > 0 then
 end
 rcall('HSET', grant, familyField, encodeFamily(family))
 extendLife(grant, familyEnd(family) - now, rcall('TTL', grant))
-return { STATUS.refreshed, scope, extras, identity, rotated and 1 or 0 }
+return { STATUS.refreshed, body, identity, rotated and 1 or 0 }
 `;
 
 /** revokeGrant.lua, its includes expanded. */
@@ -1296,12 +1420,47 @@ export const REVOKE_GRANT_LUA: string = `-- Revokes every live token of one gran
 -- Returns  how many live tokens were revoked, each live refresh token counting as one
 -- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
 -- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
--- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
--- and lifetime 0 for never, or '-<revoked until>' once revoked.
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<body>' with times in base 36 and lifetime 0
+-- for never, or '-<revoked until>' once revoked. A body is '<scope>[\\31<extras>[\\31<audience>]]',
+-- the audience the tags of its resources (RFC 8707), space-separated.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\\31]*')
+end
+
+-- A token body's scope, extras and audience; '' for those it lacks.
+local function splitBody(body)
+  local scope, extras, audience = string.match(body, '^([^\\31]*)\\31?([^\\31]*)\\31?(.*)$')
+  return scope, extras, audience
+end
+
+local function joinBody(scope, extras, audience)
+  if audience ~= '' then
+    return scope .. '\\31' .. extras .. '\\31' .. audience
+  end
+  if extras ~= '' then
+    return scope .. '\\31' .. extras
+  end
+  return scope
+end
+
+-- The audience a request narrows a grant's to (RFC 8707 §2.2): \`requested\` ('' keeps the grant's
+-- own) when the grant has no audience or names each of its tags; nil when it asks for more.
+local function narrowAudience(granted, requested)
+  if requested == '' or granted == '' then
+    return requested ~= '' and requested or granted
+  end
+  local allowed = {}
+  for tag in string.gmatch(granted, '%S+') do
+    allowed[tag] = true
+  end
+  for tag in string.gmatch(requested, '%S+') do
+    if not allowed[tag] then
+      return nil
+    end
+  end
+  return requested
 end
 
 -- Whether a field of the grant is a refresh-token family's record.
@@ -1608,12 +1767,47 @@ local STATUS = {
 }
 -- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
 -- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
--- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
--- and lifetime 0 for never, or '-<revoked until>' once revoked.
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<body>' with times in base 36 and lifetime 0
+-- for never, or '-<revoked until>' once revoked. A body is '<scope>[\\31<extras>[\\31<audience>]]',
+-- the audience the tags of its resources (RFC 8707), space-separated.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\\31]*')
+end
+
+-- A token body's scope, extras and audience; '' for those it lacks.
+local function splitBody(body)
+  local scope, extras, audience = string.match(body, '^([^\\31]*)\\31?([^\\31]*)\\31?(.*)$')
+  return scope, extras, audience
+end
+
+local function joinBody(scope, extras, audience)
+  if audience ~= '' then
+    return scope .. '\\31' .. extras .. '\\31' .. audience
+  end
+  if extras ~= '' then
+    return scope .. '\\31' .. extras
+  end
+  return scope
+end
+
+-- The audience a request narrows a grant's to (RFC 8707 §2.2): \`requested\` ('' keeps the grant's
+-- own) when the grant has no audience or names each of its tags; nil when it asks for more.
+local function narrowAudience(granted, requested)
+  if requested == '' or granted == '' then
+    return requested ~= '' and requested or granted
+  end
+  local allowed = {}
+  for tag in string.gmatch(granted, '%S+') do
+    allowed[tag] = true
+  end
+  for tag in string.gmatch(requested, '%S+') do
+    if not allowed[tag] then
+      return nil
+    end
+  end
+  return requested
 end
 
 -- Whether a field of the grant is a refresh-token family's record.
@@ -1904,12 +2098,47 @@ local STATUS = {
 }
 -- A grant's hash (see token-record.ts): field 'g' is '<client id>[\\31<user id>]'; a field
 -- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
--- token, '<issued at>\\31<lifetime>[,<family id>]\\31<scope>[\\31<extras>]' with times in base 36
--- and lifetime 0 for never, or '-<revoked until>' once revoked.
+-- token, '<issued at>\\31<lifetime>[,<family id>]\\31<body>' with times in base 36 and lifetime 0
+-- for never, or '-<revoked until>' once revoked. A body is '<scope>[\\31<extras>[\\31<audience>]]',
+-- the audience the tags of its resources (RFC 8707), space-separated.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\\31]*')
+end
+
+-- A token body's scope, extras and audience; '' for those it lacks.
+local function splitBody(body)
+  local scope, extras, audience = string.match(body, '^([^\\31]*)\\31?([^\\31]*)\\31?(.*)$')
+  return scope, extras, audience
+end
+
+local function joinBody(scope, extras, audience)
+  if audience ~= '' then
+    return scope .. '\\31' .. extras .. '\\31' .. audience
+  end
+  if extras ~= '' then
+    return scope .. '\\31' .. extras
+  end
+  return scope
+end
+
+-- The audience a request narrows a grant's to (RFC 8707 §2.2): \`requested\` ('' keeps the grant's
+-- own) when the grant has no audience or names each of its tags; nil when it asks for more.
+local function narrowAudience(granted, requested)
+  if requested == '' or granted == '' then
+    return requested ~= '' and requested or granted
+  end
+  local allowed = {}
+  for tag in string.gmatch(granted, '%S+') do
+    allowed[tag] = true
+  end
+  for tag in string.gmatch(requested, '%S+') do
+    if not allowed[tag] then
+      return nil
+    end
+  end
+  return requested
 end
 
 -- Whether a field of the grant is a refresh-token family's record.

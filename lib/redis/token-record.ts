@@ -19,6 +19,8 @@ export interface TokenRecord {
   readonly scope: string;
   /** The extras, never the user (the grant's identity holds that). */
   readonly extras: Readonly<Record<string, string>>;
+  /** The audience as stored: resource tags, space-separated; '' for none (RFC 8707). */
+  readonly audience: string;
   /** Seconds since the epoch. */
   readonly issuedAt: number;
   /** Seconds since the epoch; `null`: never expires. */
@@ -70,14 +72,21 @@ function parseIdentity(identity: string): { clientId: string | null; userId?: st
 }
 
 /**
- * The part of a stored token that does not depend on when it is issued: its scope, and its
- * extras but the user id (the grant's identity holds that). An authorization code stores it, so
- * that the exchange script writes the token without parsing anything.
+ * The part of a stored token that does not depend on when it is issued: its scope, its extras
+ * but the user id (the grant's identity holds that), and its audience (the resources' tags,
+ * RFC 8707): `<scope>[␟<extras>[␟<audience>]]`. An authorization code stores it, so that the
+ * exchange script writes the token without parsing more than the audience.
  */
-export function tokenBody(scope: string, extras: Readonly<Record<string, string>>): string {
+export function tokenBody(
+  scope: string,
+  extras: Readonly<Record<string, string>>,
+  audience = '',
+): string {
   if (!isScopeOrEmpty(scope))
     throw new TypeError('oauthist: a scope is visible ASCII but " and \\ (RFC 6749 §3.3)');
-  return Object.keys(extras).length === 0 ? scope : scope + SEPARATOR + JSON.stringify(extras);
+  const encoded = Object.keys(extras).length === 0 ? '' : JSON.stringify(extras);
+  if (audience !== '') return scope + SEPARATOR + encoded + SEPARATOR + audience;
+  return encoded === '' ? scope : scope + SEPARATOR + encoded;
 }
 
 /**
@@ -108,6 +117,8 @@ export interface FamilyRecord {
   /** What the user granted; each refresh may narrow it for its access token. */
   readonly scope: string;
   readonly extras: Readonly<Record<string, string>>;
+  /** The audience the user granted, as stored (see `TokenRecord.audience`). */
+  readonly audience: string;
   /** When the family stops being usable: its absolute end, or sooner when left idle. */
   readonly endsAt: number;
   /** The field of its refresh token. */
@@ -145,15 +156,19 @@ export function decodeFamily(value: string | null, identity: string | null): Fam
   };
 }
 
-/** A token body (see `tokenBody()`) read back; `null` when its extras are no JSON. */
-function decodeBody(body: string): { scope: string; extras: Record<string, string> } | null {
-  const separator = body.indexOf(SEPARATOR);
-  if (separator < 0) return { scope: body, extras: {} };
+/** A token body (see `tokenBody()`) read back; `null` when it is malformed. */
+function decodeBody(
+  body: string,
+): { scope: string; extras: Record<string, string>; audience: string } | null {
+  const parts = body.split(SEPARATOR);
+  const [scope, extras = '', audience = ''] = parts;
+  // Each part but the scope is written only when it holds something, or to make room for the
+  // audience: an empty one at the end, or a fourth, is no body tokenBody() writes.
+  if (parts.length > 3 || (parts.length > 1 && parts[parts.length - 1] === '')) return null;
+  if (!/^[\w -]*$/.test(audience)) return null;
+  if (extras === '') return { scope, extras: {}, audience };
   try {
-    return {
-      scope: body.slice(0, separator),
-      extras: JSON.parse(body.slice(separator + 1)) as Record<string, string>,
-    };
+    return { scope, extras: JSON.parse(extras) as Record<string, string>, audience };
   } catch {
     return null;
   }

@@ -1,4 +1,5 @@
 import type { TokenRecord } from '../redis/token-record';
+import type { ResourceIndicators } from '../resources/resource-indicators';
 
 /**
  * A live access token as a protected route sees it: who it was issued to, for which scopes,
@@ -22,6 +23,12 @@ export class AccessToken {
     readonly expiresAt: Date | null,
     /** The user who granted it (`userId`, or the manual's `user_id`); absent for a client's own token. */
     readonly userId?: string,
+    /**
+     * The resources it is for (RFC 8707), as the `resources` option names them; `null` for a
+     * token with no audience, which any route accepting unrestricted tokens takes. Empty for a
+     * token whose resources this server no longer serves: no route takes it.
+     */
+    readonly audience: readonly string[] | null = null,
   ) {
     this.scopes = scope === '' ? [] : scope.split(' ');
   }
@@ -31,8 +38,14 @@ export class AccessToken {
     return scopes.length === 0 || scopes.some((scope) => this.scopes.includes(scope));
   }
 
+  /** Whether the token is for `resource` (RFC 8707); a token with no audience is for none. */
+  isFor(resource: string): boolean {
+    return this.audience !== null && this.audience.includes(resource);
+  }
+
   /** @internal */
-  static fromRecord(record: TokenRecord): AccessToken {
+  static fromRecord(record: TokenRecord, resources: ResourceIndicators | null): AccessToken {
+    const audience = record.audience === '' ? null : (resources?.decode(record.audience) ?? []);
     return new AccessToken(
       record.clientId,
       record.scope,
@@ -40,6 +53,7 @@ export class AccessToken {
       new Date(record.issuedAt * 1000),
       record.expiresAt === null ? null : new Date(record.expiresAt * 1000),
       record.userId,
+      audience === null ? null : Object.freeze(audience),
     );
   }
 }

@@ -27,6 +27,8 @@ export interface ActiveTokenIntrospection {
   iat?: number;
   /** The user who granted it (the `userId` extra), when there is one. */
   sub?: string;
+  /** The resources it is for (RFC 8707), when it has an audience. */
+  aud?: string[];
   /** Extra attributes, under their own names unless a name above takes precedence. */
-  [extra: string]: string | number | boolean | undefined;
+  [extra: string]: string | number | boolean | string[] | undefined;
 }

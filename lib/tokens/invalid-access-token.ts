@@ -3,11 +3,20 @@ import { OAuthError } from '../errors';
 /**
  * Why a bearer token was refused. `missing`: the request sent none (RFC 6750 §3.1 then names no
  * error code). `unknown` covers tokens that never existed and tokens long expired or revoked;
- * `expired` and `revoked` are told apart for a while after it happened.
+ * `expired` and `revoked` are told apart for a while after it happened. `wrong_audience`: the
+ * token is for other resources; `no_audience`: it is for none, and the route takes only tokens
+ * issued for it (RFC 8707).
  * @publicApi
  */
 export type InvalidAccessTokenReason =
-  'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked' | 'insufficient_scope';
+  | 'missing'
+  | 'malformed'
+  | 'unknown'
+  | 'expired'
+  | 'revoked'
+  | 'wrong_audience'
+  | 'no_audience'
+  | 'insufficient_scope';
 
 const DESCRIPTIONS: Readonly<Record<InvalidAccessTokenReason, string>> = {
   missing: 'a bearer token is required (RFC 6750 §3)',
@@ -15,6 +24,8 @@ const DESCRIPTIONS: Readonly<Record<InvalidAccessTokenReason, string>> = {
   unknown: 'the access token is unknown',
   expired: 'the access token expired',
   revoked: 'the access token was revoked',
+  wrong_audience: 'the access token was issued for another resource (RFC 8707 §2)',
+  no_audience: 'the access token names no resource, and this one takes only its own (RFC 8707 §2)',
   insufficient_scope: 'the access token does not hold any of the required scopes',
 };
 

@@ -39,6 +39,7 @@ const REDEMPTION_FAILURES: Readonly<Record<CodeExchangeFailure, string>> = {
   code_verifier_unexpected:
     'code_verifier was sent for a code issued without code_challenge (RFC 9700 §4.8.2)',
   code_reused: 'the code was used before; the token issued for it is revoked (RFC 6749 §4.1.2)',
+  audience_widened: 'resource names a resource the user did not grant (RFC 8707 §2.2)',
 };
 
 const REFRESH_FAILURES: Readonly<Record<RefreshFailure, OAuthError>> = {
@@ -58,6 +59,10 @@ const REFRESH_FAILURES: Readonly<Record<RefreshFailure, OAuthError>> = {
   scope_withdrawn: new OAuthError(
     'invalid_scope',
     'the client may no longer have any scope the user granted (RFC 6749 §3.3)',
+  ),
+  audience_widened: new OAuthError(
+    'invalid_target',
+    'resource names a resource the user did not grant (RFC 8707 §2.2)',
   ),
 };
 
@@ -83,6 +88,11 @@ export interface AccessTokenGrant {
    * client credentials never does (RFC 6749 §4.4.3).
    */
   refreshToken?: boolean;
+  /**
+   * The resources it is for (RFC 8707), each one of the `resources` option; absent or empty:
+   * the option's `defaultResources` (none unless set).
+   */
+  audience?: readonly string[];
 }
 
 /** What an authorization code grants, and what its exchange must repeat (RFC 6749 §4.1.3). */
@@ -98,6 +108,8 @@ export interface CodeGrant {
   readonly userId: string;
   /** Extras for the token. */
   readonly extras: Readonly<Record<string, string>>;
+  /** The resources the user granted access to (RFC 8707); empty: no audience. */
+  readonly audience: readonly string[];
 }
 
 /** What the exchange of a code presents. */
@@ -106,6 +118,8 @@ export interface CodeRedemption {
   readonly clientId: string;
   readonly redirectUri: string | undefined;
   readonly codeVerifier: string | undefined;
+  /** The resources the token request names (RFC 8707 §2.2); empty: what the user granted. */
+  readonly audience: readonly string[];
 }
 
 /** What a refresh (RFC 6749 §6) presents, from a client that authenticated. */
@@ -114,6 +128,8 @@ export interface RefreshRedemption {
   readonly client: OAuthClient;
   /** The scopes asked for, checked against the server's and the client's; empty: as granted. */
   readonly requestedScopes: readonly string[];
+  /** The resources asked for (RFC 8707 §2.2); empty: what the user granted. */
+  readonly audience: readonly string[];
 }
 
 /** A live refresh token read back, for introspection. */
@@ -149,6 +165,9 @@ export class TokenMinter {
       userId,
       scope: scopes.join(' '),
       extras,
+      audience: this.encodeAudience(
+        grant.audience?.length ? grant.audience : (this.options.resources?.defaults ?? []),
+      ),
       issuedAt,
       expiresAt: this.expiryOf(issuedAt),
     };
@@ -164,11 +183,11 @@ export class TokenMinter {
       grantIdentity(clientId, userId),
       tokenField(token),
       tokenHead(issuedAt, record.expiresAt, refresh?.family.familyId) +
-        tokenBody(record.scope, extras),
+        tokenBody(record.scope, extras, record.audience),
       record.expiresAt,
       refresh?.family,
     );
-    return new IssuedAccessToken(token, AccessToken.fromRecord(record), refresh?.token);
+    return new IssuedAccessToken(token, this.accessTokenOf(record), refresh?.token);
   }
 
   /** Issues an authorization code for `grant`; the code string exists only in the result. */
@@ -187,7 +206,7 @@ export class TokenMinter {
         codeChallenge: grant.codeChallenge,
         codeChallengeMethod: grant.codeChallengeMethod,
         grantIdentity: grantIdentity(grant.clientId, userId),
-        tokenBody: tokenBody(grant.scopes.join(' '), extras),
+        tokenBody: tokenBody(grant.scopes.join(' '), extras, this.encodeAudience(grant.audience)),
       },
       this.options.authorizationCodeTtl,
     );
@@ -223,9 +242,13 @@ export class TokenMinter {
       issuedAt,
       expiresAt,
       family: refresh?.family,
+      audience: this.encodeAudience(exchange.audience),
     });
     if ('failure' in result)
-      throw new OAuthError('invalid_grant', REDEMPTION_FAILURES[result.failure]);
+      throw new OAuthError(
+        result.failure === 'audience_widened' ? 'invalid_target' : 'invalid_grant',
+        REDEMPTION_FAILURES[result.failure],
+      );
     const record = decodeToken(
       tokenHead(issuedAt, expiresAt) + result.body,
       result.identity,
@@ -235,7 +258,7 @@ export class TokenMinter {
       throw new Error('oauthist: an authorization code held a malformed token body');
     return new IssuedAccessToken(
       token,
-      AccessToken.fromRecord(record),
+      this.accessTokenOf(record),
       result.familyStarted ? refresh?.token : undefined,
     );
   }
@@ -273,15 +296,19 @@ export class TokenMinter {
       refreshField: next === null ? null : tokenField(next),
       reuseGraceSeconds: policy.reuseGraceSeconds,
       idleTtl: policy.idleTtl,
+      audience: this.encodeAudience(redemption.audience),
     });
     if ('failure' in result) throw REFRESH_FAILURES[result.failure];
-    const body = result.extras === '' ? result.scope : `${result.scope}\x1f${result.extras}`;
-    const record = decodeToken(tokenHead(issuedAt, expiresAt) + body, result.identity, issuedAt);
+    const record = decodeToken(
+      tokenHead(issuedAt, expiresAt) + result.body,
+      result.identity,
+      issuedAt,
+    );
     if (record === null || record === 'revoked')
       throw new Error('oauthist: a refresh-token family held a malformed token body');
     return new IssuedAccessToken(
       token,
-      AccessToken.fromRecord(record),
+      this.accessTokenOf(record),
       result.rotated && next !== null ? next : undefined,
     );
   }
@@ -346,6 +373,23 @@ export class TokenMinter {
   }
 
   /** The scopes `client` may be issued now: its own list within the server's; `null`: any. */
+  /**
+   * The stored form of an audience. The requests have checked each resource against the
+   * `resources` option already; an application calling `issueAccessToken()` with another is a
+   * programming error.
+   */
+  private encodeAudience(audience: readonly string[]): string {
+    if (audience.length === 0) return '';
+    const resources = this.options.resources;
+    if (resources === null || !audience.every((resource) => resources.has(resource)))
+      throw new TypeError('oauthist: an audience names resources of the resources option');
+    return resources.encode(audience);
+  }
+
+  private accessTokenOf(record: TokenRecord): AccessToken {
+    return AccessToken.fromRecord(record, this.options.resources);
+  }
+
   private scopesAllowedTo(client: OAuthClient): readonly string[] | null {
     const server = this.options.scopes;
     if (client.scopes === null) return server === null ? null : [...server];

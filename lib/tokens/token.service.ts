@@ -10,6 +10,7 @@ import { InvalidAccessToken } from './invalid-access-token';
 import { ProtectedResourceRequest } from './protected-resource-request';
 import type { HttpRequestLike } from '../http/http-request';
 import { OAuthError } from '../errors';
+import type { ProtectedResourceTarget } from '../resources/protected-resource-target';
 import type { IssuedAccessToken } from './issued-access-token';
 import type { OAuthClient } from '../interfaces';
 import { AccessTokenGrant, TokenMinter } from './token-minter';
@@ -29,6 +30,16 @@ const INTROSPECTION_CLAIMS: ReadonlySet<string> = new Set([
   'iss',
   'jti',
 ]);
+
+/** Why `token` may not be used at `target` (RFC 8707), or `null` when it may. */
+function audienceRefusal(
+  token: AccessToken,
+  target: ProtectedResourceTarget | null,
+): 'wrong_audience' | 'no_audience' | null {
+  if (token.audience === null)
+    return target === null || target.acceptUnrestricted === true ? null : 'no_audience';
+  return target !== null && token.isFor(target.resource) ? null : 'wrong_audience';
+}
 
 /**
  * Issues, verifies, revokes and introspects access tokens. Verifying costs one Redis HMGET.
@@ -53,9 +64,32 @@ export class TokenService {
 
   /**
    * The live token, if it holds any of `scopes` (all of them must be checked one by one when
-   * all are needed); with no scope given, any live token passes. Throws `InvalidAccessToken`.
+   * all are needed); with no scope given, any live token passes. Its audience is not checked:
+   * `verifyAccessTokenFor()` does. Throws `InvalidAccessToken`.
    */
-  async verifyAccessToken(token: string, ...scopes: string[]): Promise<AccessToken> {
+  verifyAccessToken(token: string, ...scopes: string[]): Promise<AccessToken> {
+    return this.verify(token, scopes, undefined);
+  }
+
+  /**
+   * `verifyAccessToken()` at a protected resource (RFC 8707): the token must be issued for
+   * `target.resource` (or have no audience, where `target.acceptUnrestricted` allows it); with
+   * `target` `null`, it must have no audience. The audience is checked before the scopes: a
+   * token for another resource is `invalid_token`, never `insufficient_scope`.
+   */
+  verifyAccessTokenFor(
+    token: string,
+    target: ProtectedResourceTarget | null,
+    ...scopes: string[]
+  ): Promise<AccessToken> {
+    return this.verify(token, scopes, target);
+  }
+
+  private async verify(
+    token: string,
+    scopes: string[],
+    target: ProtectedResourceTarget | null | undefined,
+  ): Promise<AccessToken> {
     const grant = typeof token === 'string' ? grantIdOf(token) : null;
     if (grant === null) throw new InvalidAccessToken('malformed', scopes);
     const [value, identity] = await this.store.getToken(grant, tokenField(token));
@@ -65,7 +99,11 @@ export class TokenService {
     if (record === 'revoked') throw new InvalidAccessToken('revoked', scopes);
     if (record.expiresAt !== null && record.expiresAt <= now)
       throw new InvalidAccessToken('expired', scopes);
-    const accessToken = AccessToken.fromRecord(record);
+    const accessToken = AccessToken.fromRecord(record, this.options.resources);
+    if (target !== undefined) {
+      const refusal = audienceRefusal(accessToken, target);
+      if (refusal !== null) throw new InvalidAccessToken(refusal, scopes);
+    }
     if (!accessToken.hasAnyScope(...scopes))
       throw new InvalidAccessToken('insufficient_scope', scopes);
     return accessToken;
@@ -149,6 +187,7 @@ export class TokenService {
     if (accessToken.expiresAt !== null)
       claims.exp = Math.floor(accessToken.expiresAt.getTime() / 1000);
     if (accessToken.userId !== undefined) claims.sub = accessToken.userId;
+    if (accessToken.audience !== null) claims.aud = [...accessToken.audience];
     return claims;
   }
 
@@ -171,6 +210,7 @@ export class TokenService {
     if (family.clientId !== null) claims.client_id = family.clientId;
     claims.exp = family.endsAt;
     if (family.userId !== undefined) claims.sub = family.userId;
+    if (family.audience !== '') claims.aud = this.options.resources?.decode(family.audience) ?? [];
     return claims;
   }
 }

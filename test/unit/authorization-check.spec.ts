@@ -1,3 +1,4 @@
+import { ResourceIndicators } from '../../lib/resources/resource-indicators';
 import { s256 } from '../../lib/crypto/pkce';
 import {
   AuthorizationCheckContext,
@@ -48,7 +49,12 @@ const CHALLENGE = s256(VERIFIER);
 
 type Options = AuthorizationCheckContext['options'];
 
-const DEFAULTS: Options = { scopes: null, implicitGrant: false, allowPlainPkce: false };
+const DEFAULTS: Options = {
+  scopes: null,
+  implicitGrant: false,
+  allowPlainPkce: false,
+  resources: null,
+};
 
 function context(options: Partial<Options> = {}): AuthorizationCheckContext & {
   asked: string[];
@@ -185,11 +191,54 @@ describe('checkAuthorizationRequest: invalid requests, redirected to the client 
     expect(result.description).toContain('scope');
   });
 
-  it('ignores a repeated parameter it does not know, such as RFC 8707 resource', async () => {
+  it('takes resource repeated (RFC 8707 §2), each once, in the order sent', async () => {
     const result = await check(
-      fromQuery({ ...GOOD, resource: ['https://a.example', 'https://b.example'] }),
+      fromQuery({
+        ...GOOD,
+        resource: ['https://b.example', 'https://a.example', 'https://b.example'],
+      }),
+      {
+        resources: ResourceIndicators.resolve(
+          ['https://a.example', 'https://b.example'],
+          undefined,
+        ),
+      },
     );
-    expect(result.kind).toBe('valid');
+    expect(result).toMatchObject({
+      kind: 'valid',
+      resources: ['https://b.example', 'https://a.example'],
+    });
+  });
+
+  it('gives the defaultResources to a request that names none', async () => {
+    const result = await check(GOOD, {
+      resources: ResourceIndicators.resolve(
+        ['https://a.example', 'https://b.example'],
+        ['https://a.example'],
+      ),
+    });
+    expect(result).toMatchObject({ kind: 'valid', resources: ['https://a.example'] });
+  });
+
+  it('is invalid_target for a resource the server does not serve (RFC 8707 §2)', async () => {
+    const result = await invalid(fromQuery({ ...GOOD, resource: 'https://evil.example' }), {
+      resources: ResourceIndicators.resolve(['https://a.example'], undefined),
+    });
+    expect(result).toMatchObject({ code: 'invalid_target', state: 'st' });
+    expect(result.description).toBe(
+      'resource https://evil.example is not served by this authorization server (RFC 8707 section 2)',
+    );
+  });
+
+  it('is invalid_target for any resource when the server serves none (RFC 8707 §2)', async () => {
+    const result = await invalid(fromQuery({ ...GOOD, resource: 'https://a.example' }));
+    expect(result).toMatchObject({ code: 'invalid_target', state: 'st' });
+  });
+
+  it('is invalid_request for a resource that is not a string', async () => {
+    const result = await invalid(fromQuery({ ...GOOD, resource: { a: 'b' } as unknown as string }));
+    expect(result).toMatchObject({ code: 'invalid_request', state: 'st' });
+    expect(result.description).toBe('resource is malformed (RFC 8707 section 2)');
   });
 
   it('is invalid for a state over 1024 characters, which it does not return', async () => {
@@ -319,6 +368,7 @@ describe('checkAuthorizationRequest: valid requests', () => {
       redirectUri: WEB.redirectUrls[0],
       redirectUriGiven: false,
       scopes: [],
+      resources: [],
       state: 'st',
       codeChallenge: undefined,
       codeChallengeMethod: undefined,

@@ -212,3 +212,28 @@ describe('withDefaults', () => {
     expect(parameters.withDefaults({ scope: 'default' }).malformed).toEqual(['scope']);
   });
 });
+
+describe('RequestParameters.getAll (RFC 8707 resource, which may repeat)', () => {
+  it('gives every value in the order sent, empty ones left out', () => {
+    const parameters = RequestParameters.fromRequest({
+      method: 'POST',
+      body: { resource: ['https://a.example/', '', 'https://b.example/'] },
+    });
+    expect(parameters.getAll('resource')).toEqual(['https://a.example/', 'https://b.example/']);
+    expect(parameters.firstFaulty(['resource'])).toBe('resource');
+  });
+
+  it('gives one value sent once, and none for a parameter not sent', () => {
+    const parameters = RequestParameters.of({ resource: 'https://a.example/' });
+    expect(parameters.getAll('resource')).toEqual(['https://a.example/']);
+    expect(parameters.getAll('audience')).toEqual([]);
+  });
+
+  it('gives undefined when a value is not a string, repeated or not', () => {
+    const once = RequestParameters.fromRequest({ query: { resource: { a: 'b' } } });
+    expect(once.getAll('resource')).toBeUndefined();
+    const twice = RequestParameters.fromRequest({ query: { resource: ['x:y', { a: 'b' }] } });
+    expect(twice.getAll('resource')).toBeUndefined();
+    expect(twice.firstFaulty()).toBe('resource');
+  });
+});

@@ -34,6 +34,7 @@ describe('resolveOptions', () => {
       commandTimeout: 2000,
       bruteForce: { maxFailures: 10, maxFailuresPerUsername: 100, windowSeconds: 300 },
       refreshTokens: null,
+      resources: null,
     });
   });
 

@@ -50,6 +50,7 @@ describe('a token of a refresh-token family', () => {
       userId: 'alice',
       scope: 'read',
       extras: { t: '1' },
+      audience: '',
       issuedAt: ISSUED,
       expiresAt: ISSUED + 3600,
     });
@@ -73,6 +74,7 @@ describe('decodeFamily', () => {
       userId: 'alice',
       scope: 'read',
       extras: { t: '1' },
+      audience: '',
       endsAt: ISSUED + 600,
       current,
       previous,
@@ -106,6 +108,7 @@ describe('decodeToken', () => {
       userId: undefined,
       scope: 'read write',
       extras: {},
+      audience: '',
       issuedAt: ISSUED,
       expiresAt: ISSUED + 3600,
     });
@@ -121,6 +124,7 @@ describe('decodeToken', () => {
       userId: 'alice',
       scope: 'read',
       extras,
+      audience: '',
       issuedAt: ISSUED,
       expiresAt: ISSUED + 3600,
     });
@@ -213,6 +217,43 @@ describe('tokenBody', () => {
 
   it('leaves the extras out entirely when there are none', () => {
     expect(tokenBody('read', {})).toBe('read');
+  });
+});
+
+describe('the audience of a stored token (RFC 8707)', () => {
+  it('follows the extras, or an empty place for them: <scope>␟<extras>␟<audience>', () => {
+    expect(tokenBody('read', { t: '1' }, 'AAAAAAAA')).toBe(`read${US}{"t":"1"}${US}AAAAAAAA`);
+    expect(tokenBody('read', {}, 'AAAAAAAA BBBB-_BB')).toBe(`read${US}${US}AAAAAAAA BBBB-_BB`);
+  });
+
+  it('reads back with the scope and the extras', () => {
+    const value = tokenHead(ISSUED, ISSUED + 3600) + tokenBody('read', {}, 'AAAAAAAA BBBBBBBB');
+    expect(decodeToken(value, 'c1', NOW)).toMatchObject({
+      scope: 'read',
+      extras: {},
+      audience: 'AAAAAAAA BBBBBBBB',
+    });
+    const withExtras = tokenHead(ISSUED, null) + tokenBody('', { t: '1' }, 'AAAAAAAA');
+    expect(decodeToken(withExtras, 'c1', NOW)).toMatchObject({
+      extras: { t: '1' },
+      audience: 'AAAAAAAA',
+    });
+  });
+
+  it('is empty for a token stored before audiences existed', () => {
+    expect(decodeToken(stored('read', { t: '1' }), 'c1', NOW)).toMatchObject({ audience: '' });
+  });
+
+  it('makes a body with more parts, or an audience of other characters, no token', () => {
+    const head = tokenHead(ISSUED, ISSUED + 3600);
+    expect(decodeToken(`${head}read${US}${US}AAAAAAAA${US}x`, 'c1', NOW)).toBeNull();
+    expect(decodeToken(`${head}read${US}${US}AA{AAAAA`, 'c1', NOW)).toBeNull();
+  });
+
+  it('travels in a family record too', () => {
+    const current = 'C'.repeat(16);
+    const value = ['1', '', current, '', '', `read${US}${US}AAAAAAAA`].join(US);
+    expect(decodeFamily(value, 'c1')).toMatchObject({ scope: 'read', audience: 'AAAAAAAA' });
   });
 });
 

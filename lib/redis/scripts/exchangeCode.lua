@@ -21,7 +21,8 @@
 -- ARGV[13]  the field of the family's first refresh token
 -- ARGV[14]  the family's lifetime in seconds, counted from the user's consent (the code's issue)
 -- ARGV[15]  how long the family may go unused, seconds; 0: no limit
--- Returns   {STATUS.exchanged, body, grant identity, 1 when the family was started else 0} when
+-- ARGV[16]  the audience the token request names (resource tags), '' for the code's own
+-- Returns   {STATUS.exchanged, token body, grant identity, 1 when the family was started else 0} when
 --           exchanged; else a status, and nothing changed but what code_reused says
 --- @status exchanged 1
 --- @status unknown_code -1              no such code
@@ -32,6 +33,7 @@
 --- @status code_verifier_unexpected -6  code_verifier sent for a code without challenge
 --- @status code_reused -7               code used before: the token it gave is revoked
 --- @status grant_collision -8           the grant belongs to someone else (colliding ids)
+--- @status audience_widened -9          a resource the user did not grant (RFC 8707 §2.2)
 --- @include "grant"
 local rcall = redis.call
 local codeKey, grant = KEYS[1], KEYS[2]
@@ -79,6 +81,14 @@ if used then
   return STATUS.code_reused
 end
 
+-- The token may be for part of what the user granted; the family keeps the whole grant.
+local scope, extras, granted = splitBody(body)
+local audience = narrowAudience(granted, ARGV[16])
+if not audience then
+  return STATUS.audience_widened
+end
+local tokenBody = joinBody(scope, extras, audience)
+
 local familyId = ARGV[12]
 local family = nil
 if familyId ~= '' then
@@ -101,7 +111,7 @@ local head = ARGV[6]
 if familyId ~= '' and not family then
   head = string.gsub(head, ',[%w_-]+\31$', '\31')
 end
-if not storeToken(grant, identity, ARGV[5], head .. body, tonumber(ARGV[7]), now, tonumber(ARGV[9])) then
+if not storeToken(grant, identity, ARGV[5], head .. tokenBody, tonumber(ARGV[7]), now, tonumber(ARGV[9])) then
   return STATUS.grant_collision
 end
 if family then
@@ -110,4 +120,4 @@ if family then
 else
   rcall('HSET', codeKey, 'used', ARGV[5])
 end
-return { STATUS.exchanged, body, identity, family and 1 or 0 }
+return { STATUS.exchanged, tokenBody, identity, family and 1 or 0 }

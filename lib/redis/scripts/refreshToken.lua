@@ -24,7 +24,8 @@
 -- ARGV[13]  how long an expired token is still reported as expired, seconds
 -- ARGV[14]  the tombstone of a token revoked now
 -- ARGV[15]  lifetime in seconds of the tombstone
--- Returns   {STATUS.refreshed, scope, extras or '', grant identity, rotated 1 or 0}; else a
+-- ARGV[16]  the audience the request names (resource tags), '' for the whole grant's
+-- Returns   {STATUS.refreshed, token body, grant identity, rotated 1 or 0}; else a
 --           status, and nothing changed but what reused says
 --- @status refreshed 1
 --- @status unknown -1          no such family: never issued, revoked, ended or expired
@@ -33,6 +34,7 @@
 --- @status scope_widened -4    a scope beyond what the user granted (RFC 6749 §6)
 --- @status scope_withdrawn -5  nothing the user granted is still allowed to the client
 --- @status grant_collision -6  the grant belongs to someone else (colliding ids)
+--- @status audience_widened -7 a resource the user did not grant (RFC 8707 §2.2)
 --- @include "grant"
 local rcall = redis.call
 local grant, familyId, presented = KEYS[1], ARGV[1], ARGV[2]
@@ -59,7 +61,11 @@ if presented ~= family.current and not retried then
   return STATUS.reused
 end
 
-local granted, extras = string.match(family.body, '^([^\31]*)\31?(.*)$')
+local granted, extras, grantedAudience = splitBody(family.body)
+local audience = narrowAudience(grantedAudience, ARGV[16])
+if not audience then
+  return STATUS.audience_widened
+end
 local function words(text)
   local list = {}
   for word in string.gmatch(text, '%S+') do
@@ -99,10 +105,7 @@ else
   scope = table.concat(kept, ' ')
 end
 
-local body = scope
-if extras ~= '' then
-  body = scope .. '\31' .. extras
-end
+local body = joinBody(scope, extras, audience)
 if not storeToken(grant, identity, ARGV[6], ARGV[7] .. body, tonumber(ARGV[8]), now, grace) then
   return STATUS.grant_collision
 end
@@ -126,4 +129,4 @@ if idleTtl > 0 then
 end
 rcall('HSET', grant, familyField, encodeFamily(family))
 extendLife(grant, familyEnd(family) - now, rcall('TTL', grant))
-return { STATUS.refreshed, scope, extras, identity, rotated and 1 or 0 }
+return { STATUS.refreshed, body, identity, rotated and 1 or 0 }

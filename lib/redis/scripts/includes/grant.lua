@@ -1,11 +1,46 @@
 -- A grant's hash (see token-record.ts): field 'g' is '<client id>[\31<user id>]'; a field
 -- '~<family id>' is one refresh-token family (see parseFamily); every other field is one access
--- token, '<issued at>\31<lifetime>[,<family id>]\31<scope>[\31<extras>]' with times in base 36
--- and lifetime 0 for never, or '-<revoked until>' once revoked.
+-- token, '<issued at>\31<lifetime>[,<family id>]\31<body>' with times in base 36 and lifetime 0
+-- for never, or '-<revoked until>' once revoked. A body is '<scope>[\31<extras>[\31<audience>]]',
+-- the audience the tags of its resources (RFC 8707), space-separated.
 
 -- The client id of a grant identity; '' for an anonymous client.
 local function clientOf(identity)
   return string.match(identity, '^[^\31]*')
+end
+
+-- A token body's scope, extras and audience; '' for those it lacks.
+local function splitBody(body)
+  local scope, extras, audience = string.match(body, '^([^\31]*)\31?([^\31]*)\31?(.*)$')
+  return scope, extras, audience
+end
+
+local function joinBody(scope, extras, audience)
+  if audience ~= '' then
+    return scope .. '\31' .. extras .. '\31' .. audience
+  end
+  if extras ~= '' then
+    return scope .. '\31' .. extras
+  end
+  return scope
+end
+
+-- The audience a request narrows a grant's to (RFC 8707 §2.2): `requested` ('' keeps the grant's
+-- own) when the grant has no audience or names each of its tags; nil when it asks for more.
+local function narrowAudience(granted, requested)
+  if requested == '' or granted == '' then
+    return requested ~= '' and requested or granted
+  end
+  local allowed = {}
+  for tag in string.gmatch(granted, '%S+') do
+    allowed[tag] = true
+  end
+  for tag in string.gmatch(requested, '%S+') do
+    if not allowed[tag] then
+      return nil
+    end
+  end
+  return requested
 end
 
 -- Whether a field of the grant is a refresh-token family's record.

@@ -23,6 +23,9 @@ export type {
   OAuthistRoutes,
 } from './interfaces';
 export { OAUTHIST_OPTIONS } from './options/resolved-options';
+export { OAUTHIST_ROUTES } from './options/resolved-routes';
+export type { ResolvedRoutes } from './options/resolved-routes';
+export { ResourceIndicators } from './resources/resource-indicators';
 export type { ResolvedOAuthistOptions } from './options/resolved-options';
 export type { BruteForceLimits } from './options/brute-force-limits';
 export type { RefreshTokenPolicy } from './options/refresh-token-policy';

@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder, Provider } from '@nestjs/common';
 import { createControllers } from './controllers/create-controllers';
-import { OAUTHIST_ROUTES, resolveRoutes } from './controllers/resolved-routes';
+import { OAUTHIST_ROUTES, resolveRoutes } from './options/resolved-routes';
 import type { OAuthistModuleOptions, OAuthistRoutes } from './interfaces';
 
 /**
@@ -30,6 +30,8 @@ export const {
           { provide: OAUTHIST_ROUTES, useValue: routes },
           ...extras.extraProviders,
         ],
+        // The guard, used in the application's own modules, names the metadata's path.
+        exports: [...(definition.exports ?? []), OAUTHIST_ROUTES],
       };
     },
   )

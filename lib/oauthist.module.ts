@@ -7,6 +7,7 @@ import { OAuthErrorFilter } from './filters/oauth-error.filter';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { ProtectedResourceMetadataRoutes } from './controllers/protected-resource-metadata.routes';
 import { GrantTypeRegistry } from './grants/grant-type.registry';
 import { GrantService } from './grants/grant.service';
 import { PasswordGrant } from './grants/password.grant';
@@ -60,6 +61,7 @@ import { TokenService } from './tokens/token.service';
     AuthorizationEndpoint,
     ScopesGuard,
     UnreadableBodyAnswers,
+    ProtectedResourceMetadataRoutes,
     // Every route of the application: an OAuthError a handler lets through is answered as the
     // RFC names it, not as a 500.
     { provide: APP_FILTER, useClass: OAuthErrorFilter },

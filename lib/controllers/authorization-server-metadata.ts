@@ -1,5 +1,5 @@
 import type { ResolvedOAuthistOptions } from '../options/resolved-options';
-import type { ResolvedRoutes } from './resolved-routes';
+import type { ResolvedRoutes } from '../options/resolved-routes';
 
 /**
  * RFC 8414 §2 authorization server metadata.

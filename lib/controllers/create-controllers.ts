@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { TokenLookupRequestDto } from '../dto/token-lookup-request.dto';
 import { OAuthValidationPipe } from '../pipes/oauth-validation.pipe';
 import { TokenRequestValidationPipe } from '../pipes/token-request-validation.pipe';
-import type { ResolvedRoutes } from './resolved-routes';
+import type { ResolvedRoutes } from '../options/resolved-routes';
 import { createAuthorizationController } from './authorization.controller';
 import { createFormEndpointController } from './form-endpoint.controller';
 import { createMetadataController } from './metadata.controller';

@@ -7,12 +7,8 @@ import {
   AuthorizationServerMetadata,
   authorizationServerMetadata,
 } from './authorization-server-metadata';
-import { OAUTHIST_ROUTES, ResolvedRoutes } from './resolved-routes';
-
-function issuerOf(request: HttpRequestLike & { protocol?: string }): string {
-  const host = request.headers?.host;
-  return `${request.protocol ?? 'http'}://${typeof host === 'string' ? host : 'localhost'}`;
-}
+import { issuerOf } from './request-issuer';
+import { OAUTHIST_ROUTES, ResolvedRoutes } from '../options/resolved-routes';
 
 /** The authorization server metadata at `path` (RFC 8414 §3). */
 export function createMetadataController(path: string): Type<unknown> {

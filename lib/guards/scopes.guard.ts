@@ -1,4 +1,13 @@
-import { CanActivate, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+  Optional,
+} from '@nestjs/common';
+import { OAUTHIST_ROUTES, ResolvedRoutes } from '../options/resolved-routes';
+import { metadataUrlOf } from '../resources/protected-resource-metadata';
 import { Reflector } from '@nestjs/core';
 import { OAuthError, StorageUnavailableError } from '../errors';
 import type { HttpRequestLike } from '../http/http-request';
@@ -32,6 +41,8 @@ export class ScopesGuard implements CanActivate {
     protected readonly tokens: TokenService,
     /** The module options: where tokens may travel, and the realm. */
     @Inject(OAUTHIST_OPTIONS) protected readonly options: ResolvedOAuthistOptions,
+    /** Where the protected resource metadata is served, for the challenges (RFC 9728 §5.1). */
+    @Optional() @Inject(OAUTHIST_ROUTES) protected readonly routes?: ResolvedRoutes,
   ) {}
 
   /** Lets the request through with a live token holding any of the route's scopes; else refuses. */
@@ -41,17 +52,18 @@ export class ScopesGuard implements CanActivate {
       context.getClass(),
     ]);
     if (scopes === undefined) return true;
+    const target =
+      this.reflector.getAllAndOverride<ProtectedResourceTarget | undefined>(
+        PROTECTED_RESOURCE_METADATA,
+        [context.getHandler(), context.getClass()],
+      ) ?? null;
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequestLike & Record<string, unknown>>();
     const reply = http.getResponse<HttpReply>();
+    const metadata = this.resourceMetadataUrl(target);
     try {
       const token = this.getToken(request);
-      if (token === undefined) return this.refuse(reply, null, scopes);
-      const target =
-        this.reflector.getAllAndOverride<ProtectedResourceTarget | undefined>(
-          PROTECTED_RESOURCE_METADATA,
-          [context.getHandler(), context.getClass()],
-        ) ?? null;
+      if (token === undefined) return this.refuse(reply, null, scopes, metadata);
       request[ACCESS_TOKEN_PROPERTY] = await this.verify(token, scopes, target);
       // RFC 6750 §2.3: the URL that carried the token may sit in a shared cache's key, so the
       // answer must not be stored there. The route can still say more (no-store).
@@ -63,9 +75,16 @@ export class ScopesGuard implements CanActivate {
           setReplyHeader(reply, name, value);
         throw new HttpException(error.toJSON(), error.status);
       }
-      if (error instanceof OAuthError) return this.refuse(reply, error, scopes);
+      if (error instanceof OAuthError) return this.refuse(reply, error, scopes, metadata);
       throw error;
     }
+  }
+
+  /** Where the metadata of the route's resource is (RFC 9728 §3.1); none without a resource. */
+  private resourceMetadataUrl(target: ProtectedResourceTarget | null): string | undefined {
+    const path = this.routes?.protectedResourceMetadata;
+    if (target === null || path === undefined || path === false) return undefined;
+    return metadataUrlOf(target.resource, path) ?? undefined;
   }
 
   /**
@@ -102,8 +121,17 @@ export class ScopesGuard implements CanActivate {
   }
 
   /** Sets the `WWW-Authenticate` challenge and throws the refusal. */
-  protected refuse(reply: HttpReply, error: OAuthError | null, scopes: string[]): never {
-    setReplyHeader(reply, 'WWW-Authenticate', bearerChallenge(this.options.realm, error, scopes));
+  protected refuse(
+    reply: HttpReply,
+    error: OAuthError | null,
+    scopes: string[],
+    resourceMetadata?: string,
+  ): never {
+    setReplyHeader(
+      reply,
+      'WWW-Authenticate',
+      bearerChallenge(this.options.realm, error, scopes, resourceMetadata),
+    );
     if (error) throw new HttpException(error.toJSON(), error.status);
     throw new HttpException({ message: BEARER_TOKEN_REQUIRED }, 401);
   }

@@ -215,6 +215,11 @@ export interface OAuthistRoutes {
   introspect?: string | false;
   /** Default `/.well-known/oauth-authorization-server` (RFC 8414). */
   metadata?: string | false;
+  /**
+   * Default `/.well-known/oauth-protected-resource` (RFC 9728): the metadata of each of the
+   * `resources`, at this path followed by the resource's own path.
+   */
+  protectedResourceMetadata?: string | false;
 }
 
 /**

@@ -9,6 +9,7 @@ const TAG_LENGTH = 8;
  * gets when its request names none. Redis stores an audience as the identifiers' tags, eight
  * characters each, so that a token's value stays short enough for the compact encoding of its
  * grant's hash (token-record.ts) however long the URIs are.
+ * @publicApi
  */
 export class ResourceIndicators {
   private readonly byTag: ReadonlyMap<string, string>;
@@ -35,7 +36,7 @@ export class ResourceIndicators {
     this.byTag = byTag;
   }
 
-  /** Checks the `resources` and `defaultResources` options; `null` when none are configured. */
+  /** @internal Checks the `resources` and `defaultResources` options; `null` when none are configured. */
   static resolve(resources: unknown, defaults: unknown): ResourceIndicators | null {
     if (resources === undefined) {
       if (defaults !== undefined)
@@ -58,7 +59,7 @@ export class ResourceIndicators {
   }
 
   /**
-   * The audience a request asks for with its `resource` parameters (RFC 8707 §2), each once, in
+   * @internal The audience a request asks for with its `resource` parameters (RFC 8707 §2), each once, in
    * the order sent; the defaults when it sends none. Throws `invalid_target` for a value that is
    * not one of this server's resources.
    */
@@ -67,7 +68,7 @@ export class ResourceIndicators {
     return ResourceIndicators.checked(values, (value) => this.has(value));
   }
 
-  /** Each value once, every one passing `known`; else `invalid_target` (RFC 8707 §2). */
+  /** @internal Each value once, every one passing `known`; else `invalid_target` (RFC 8707 §2). */
   static checked(values: readonly string[], known: (value: string) => boolean): string[] {
     const unique = [...new Set(values)];
     const refused = unique.find((value) => !known(value));
@@ -82,13 +83,13 @@ export class ResourceIndicators {
     return unique;
   }
 
-  /** The stored form of an audience: its tags, space-separated; '' for none. */
+  /** @internal The stored form of an audience: its tags, space-separated; '' for none. */
   encode(audience: readonly string[]): string {
     return audience.map((identifier) => this.tags.get(identifier) as string).join(' ');
   }
 
   /**
-   * An audience read back from its stored form: the identifiers of the tags this server still
+   * @internal An audience read back from its stored form: the identifiers of the tags this server still
    * serves. A resource dropped from the options is dropped from its tokens' audience too.
    */
   decode(stored: string): string[] {

@@ -196,7 +196,7 @@ describe.each(ADAPTERS)('authorization endpoint (%s)', (adapter) => {
         const response = await authorize(
           e2e,
           method,
-          `${form({ client_id: web.id, response_type: 'code' })}&resource=a&resource=b&ui=x`,
+          `${form({ client_id: web.id, response_type: 'code' })}&ui_locales=de&ui_locales=en&ui=x`,
         );
         expect(headerOf(response, 'Location')).toMatch(/^\/consent\?request_id=[A-Za-z0-9_-]{43}$/);
       });

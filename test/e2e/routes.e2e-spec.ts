@@ -13,6 +13,7 @@ const DEFAULT_PATHS: Readonly<Record<Endpoint, string>> = {
   revoke: '/oauth/revoke',
   introspect: '/oauth/introspect',
   metadata: '/.well-known/oauth-authorization-server',
+  protectedResourceMetadata: '/.well-known/oauth-protected-resource',
 };
 
 const CUSTOM_PATHS: Readonly<Record<Endpoint, string>> = {
@@ -21,9 +22,13 @@ const CUSTOM_PATHS: Readonly<Record<Endpoint, string>> = {
   revoke: '/v2/auth/revoke',
   introspect: '/v2/auth/introspect',
   metadata: '/v2/auth/metadata',
+  protectedResourceMetadata: '/v2/resource-metadata',
 };
 
 const ENDPOINTS = Object.keys(DEFAULT_PATHS) as Endpoint[];
+
+/** A resource, so that its metadata is served (RFC 9728). */
+const RESOURCE = 'https://rs.example/mcp';
 
 /**
  * Asks the endpoint something only it answers this way (a request without parameters), so that
@@ -65,13 +70,25 @@ async function expectServed(e2e: E2eApp, endpoint: Endpoint, path: string): Prom
       expect(response.body.issuer).toBe(`http://127.0.0.1:${port}`);
       return;
     }
+    case 'protectedResourceMetadata': {
+      // RFC 9728 §3.1: the resource's path follows the well-known one.
+      const response = await http.get(`${path}/mcp`);
+      expect({ status: response.status, resource: response.body.resource }).toEqual({
+        status: 200,
+        resource: RESOURCE,
+      });
+      return;
+    }
   }
 }
 
 /** Nothing is routed there: Nest's own 404, for the method the endpoint would have taken. */
-async function expectNotRouted(e2e: E2eApp, endpoint: Endpoint, path: string): Promise<void> {
+async function expectNotRouted(e2e: E2eApp, endpoint: Endpoint, given: string): Promise<void> {
+  const path = endpoint === 'protectedResourceMetadata' ? `${given}/mcp` : given;
   const methods =
-    endpoint === 'authorize' ? ['GET', 'POST'] : [endpoint === 'metadata' ? 'GET' : 'POST'];
+    endpoint === 'authorize'
+      ? ['GET', 'POST']
+      : [endpoint === 'metadata' || endpoint === 'protectedResourceMetadata' ? 'GET' : 'POST'];
   for (const method of methods) {
     const response =
       method === 'GET'
@@ -88,7 +105,7 @@ describe.each(ADAPTERS)('endpoint routes (%s)', (adapter) => {
   describe('without a routes argument', () => {
     let e2e: E2eApp;
     beforeAll(async () => {
-      e2e = await startE2eApp(adapter);
+      e2e = await startE2eApp(adapter, { resources: [RESOURCE] });
     });
     afterAll(() => e2e.close());
 
@@ -100,7 +117,11 @@ describe.each(ADAPTERS)('endpoint routes (%s)', (adapter) => {
   describe('with every path changed', () => {
     let e2e: E2eApp;
     beforeAll(async () => {
-      e2e = await startE2eApp(adapter, { issuer: 'https://as.example' }, CUSTOM_PATHS);
+      e2e = await startE2eApp(
+        adapter,
+        { issuer: 'https://as.example', resources: [RESOURCE] },
+        CUSTOM_PATHS,
+      );
     });
     afterAll(() => e2e.close());
 
@@ -131,7 +152,7 @@ describe.each(ADAPTERS)('endpoint routes (%s)', (adapter) => {
   describe.each(ENDPOINTS)('with %s set to false', (removed) => {
     let e2e: E2eApp;
     beforeAll(async () => {
-      e2e = await startE2eApp(adapter, {}, { [removed]: false });
+      e2e = await startE2eApp(adapter, { resources: [RESOURCE] }, { [removed]: false });
     });
     afterAll(() => e2e.close());
 

@@ -366,8 +366,7 @@ describe.each(ADAPTERS)('token endpoint (%s)', (adapter) => {
         .set('Authorization', basicOf(web))
         .type('form')
         .send(
-          'grant_type=client_credentials&scope=email' +
-            '&resource=https%3A%2F%2Fa.example&resource=https%3A%2F%2Fb.example&extra[x]=y',
+          'grant_type=client_credentials&scope=email' + '&ui_locales=de&ui_locales=en&extra[x]=y',
         );
       expectTokenSuccess(response, { scope: 'email', expiresIn: TTL });
     });

@@ -322,8 +322,8 @@ describe('authorization request (RFC 6749 §4.1.1)', () => {
             client_id: single.id,
             response_type: 'code',
             state: 'xyz',
-            // RFC 8707 lets a client repeat resource; a server that does not know it ignores it.
-            resource: ['https://api-a.example', 'https://api-b.example'],
+            // A parameter this server does not know is ignored, however it is sent.
+            ui_locales: ['de', 'en'],
             extension: { nested: 'value' },
           },
         }),

@@ -526,7 +526,7 @@ describe('authorization code exchange (RFC 6749 §4.1.3)', () => {
             grant_type: 'authorization_code',
             code,
             redirect_uri: WEB_A,
-            resource: ['https://api-a.example', 'https://api-b.example'],
+            ui_locales: ['de', 'en'],
             extension: { nested: 'value' },
           },
           headers: { authorization: basic(web.id, web.secret as string) },

@@ -130,6 +130,8 @@ export interface ExpectedBearerRefusal {
   readonly description?: string;
   /** The scope attribute of an `insufficient_scope` challenge. */
   readonly scope?: string;
+  /** The `resource_metadata` attribute (RFC 9728 §5.1) of a route that names its resource. */
+  readonly resourceMetadata?: string;
 }
 
 /** The exact `WWW-Authenticate: Bearer` challenge oauthist sends (RFC 6750 §3). */
@@ -139,6 +141,8 @@ export function bearerChallenge(expected: Omit<ExpectedBearerRefusal, 'status'>)
     attributes.push(`error="${expected.error}"`, `error_description="${expected.description}"`);
   }
   if (expected.scope !== undefined) attributes.push(`scope="${expected.scope}"`);
+  if (expected.resourceMetadata !== undefined)
+    attributes.push(`resource_metadata="${expected.resourceMetadata}"`);
   return `Bearer ${attributes.join(', ')}`;
 }
 

@@ -19,6 +19,7 @@ const DEFAULT_ROUTES: ResolvedRoutes = {
   revoke: '/oauth/revoke',
   introspect: '/oauth/introspect',
   metadata: '/.well-known/oauth-authorization-server',
+  protectedResourceMetadata: '/.well-known/oauth-protected-resource',
 };
 
 /** The `routes` extra with defaults filled in; a path must start with `/`. */

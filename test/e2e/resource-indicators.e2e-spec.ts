@@ -8,9 +8,9 @@ import {
   expectBearerRefusal,
   expectClientRedirect,
   expectTokenError,
+  expectJsonAnswer,
   expectTokenSuccess,
   headerOf,
-  mediaTypeOf,
   TokenResponse,
 } from '../support/rfc-assertions';
 
@@ -274,14 +274,8 @@ describe.each(ADAPTERS)('resource indicators and protected resources (%s)', (ada
   describe('protected resource metadata (RFC 9728 §3)', () => {
     it('serves the metadata of a resource at the well-known path followed by its own', async () => {
       const response = await get('/.well-known/oauth-protected-resource/mcp');
-      expect({
-        status: response.status,
-        mediaType: mediaTypeOf(response),
-        cacheControl: headerOf(response, 'Cache-Control'),
-        body: response.body as unknown,
-      }).toEqual({
+      expectJsonAnswer(response, {
         status: 200,
-        mediaType: 'application/json',
         cacheControl: 'public, max-age=3600',
         body: {
           resource: MCP,

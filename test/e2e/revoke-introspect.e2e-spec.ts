@@ -15,9 +15,9 @@ import {
   BASIC_CHALLENGE,
   expectBearerRefusal,
   expectTokenError,
+  expectJsonAnswer,
   expectTokenSuccess,
   headerOf,
-  mediaTypeOf,
 } from '../support/rfc-assertions';
 
 const CALLBACK = 'https://client.example/cb';
@@ -30,17 +30,7 @@ function nowInSeconds(): number {
 
 /** RFC 7662 §2.2: a 200 JSON answer, never cached, with exactly the claims expected. */
 function expectIntrospection(response: request.Response, claims: Record<string, unknown>): void {
-  expect({
-    status: response.status,
-    mediaType: mediaTypeOf(response),
-    cacheControl: headerOf(response, 'Cache-Control'),
-    body: response.body as unknown,
-  }).toEqual({
-    status: 200,
-    mediaType: 'application/json',
-    cacheControl: 'no-store',
-    body: claims,
-  });
+  expectJsonAnswer(response, { status: 200, cacheControl: 'no-store', body: claims });
 }
 
 describe.each(ADAPTERS)('revocation and introspection (%s)', (adapter) => {

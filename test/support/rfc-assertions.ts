@@ -28,6 +28,19 @@ export function headerOf(response: Response, name: string): string | undefined {
   return response.headers[name.toLowerCase()] as string | undefined;
 }
 
+/** A JSON answer of exactly this status, `Cache-Control` and body. */
+export function expectJsonAnswer(
+  response: Response,
+  expected: { status: number; cacheControl: string | undefined; body: unknown },
+): void {
+  expect({
+    status: response.status,
+    mediaType: mediaTypeOf(response),
+    cacheControl: headerOf(response, 'Cache-Control'),
+    body: response.body as unknown,
+  }).toEqual({ mediaType: 'application/json', ...expected });
+}
+
 /** What a token endpoint (or any endpoint answering like it) must refuse with. */
 export interface ExpectedOAuthError {
   readonly status: number;

@@ -7,7 +7,8 @@ import type {
 
 /**
  * Names the resource a route or controller is (RFC 8707): beside `@Scopes()`, only a token
- * whose audience includes `resource` (one of the `resources` option) passes, so that a token
+ * whose audience includes `resource` (one of the `resources` option; a path such as `/mcp` is
+ * taken under the `issuer`, as there) passes, so that a token
  * issued for another resource cannot be replayed here. A protected route without it takes only
  * tokens with no audience.
  * @publicApi

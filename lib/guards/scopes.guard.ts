@@ -52,11 +52,7 @@ export class ScopesGuard implements CanActivate {
       context.getClass(),
     ]);
     if (scopes === undefined) return true;
-    const target =
-      this.reflector.getAllAndOverride<ProtectedResourceTarget | undefined>(
-        PROTECTED_RESOURCE_METADATA,
-        [context.getHandler(), context.getClass()],
-      ) ?? null;
+    const target = this.targetOf(context);
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequestLike & Record<string, unknown>>();
     const reply = http.getResponse<HttpReply>();
@@ -78,6 +74,19 @@ export class ScopesGuard implements CanActivate {
       if (error instanceof OAuthError) return this.refuse(reply, error, scopes, metadata);
       throw error;
     }
+  }
+
+  /** The resource `@ProtectedResource()` names for the route, its path resolved; `null`: none. */
+  private targetOf(context: ExecutionContext): ProtectedResourceTarget | null {
+    const named = this.reflector.getAllAndOverride<ProtectedResourceTarget | undefined>(
+      PROTECTED_RESOURCE_METADATA,
+      [context.getHandler(), context.getClass()],
+    );
+    if (named === undefined) return null;
+    const resources = this.options.resources;
+    return resources === null
+      ? named
+      : { ...named, resource: resources.identifierOf(named.resource) };
   }
 
   /** Where the metadata of the route's resource is (RFC 9728 §3.1); none without a resource. */

@@ -85,7 +85,8 @@ export interface OAuthistModuleOptions {
   refreshTokens?: OAuthistRefreshTokenOptions | false;
   /**
    * The resource identifiers this server issues tokens for (RFC 8707): absolute URIs without a
-   * fragment, such as `https://api.example.com/mcp`. A request's `resource` parameters must
+   * fragment, such as `https://api.example.com/mcp`, or paths such as `/mcp`, which name that
+   * path under the `issuer`. A request's `resource` parameters must
    * name some of them (else `invalid_target`), and the token's audience is what they name.
    * Unset: no `resource` is accepted and tokens have no audience.
    */

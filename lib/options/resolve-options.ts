@@ -229,7 +229,11 @@ export function resolveOptions(
           ),
     accessTokenTtl,
     refreshTokens: resolveRefreshTokens(options.refreshTokens),
-    resources: ResourceIndicators.resolve(options.resources, options.defaultResources),
+    resources: ResourceIndicators.resolve(
+      options.resources,
+      options.defaultResources,
+      issuer(options.issuer),
+    ),
     introspectionPolicy: introspectionPolicy(options.introspectionPolicy),
     implicitGrant: flag('implicitGrant', options.implicitGrant),
     passwordGrantWithoutClient: flag(

@@ -16,10 +16,11 @@ export class ResourceIndicators {
   private readonly tags: ReadonlyMap<string, string>;
 
   private constructor(
-    /** The identifiers, as configured. */
+    /** The identifiers, absolute (a configured path is resolved against the issuer). */
     readonly identifiers: readonly string[],
     /** The audience of a token requested without `resource`; empty: none (unrestricted). */
     readonly defaults: readonly string[],
+    private readonly issuer: string | null,
   ) {
     const tags = new Map<string, string>();
     const byTag = new Map<string, string>();
@@ -37,20 +38,33 @@ export class ResourceIndicators {
   }
 
   /** @internal Checks the `resources` and `defaultResources` options; `null` when none are configured. */
-  static resolve(resources: unknown, defaults: unknown): ResourceIndicators | null {
+  static resolve(
+    resources: unknown,
+    defaults: unknown,
+    issuer: string | null = null,
+  ): ResourceIndicators | null {
     if (resources === undefined) {
       if (defaults !== undefined)
         throw new OAuthistConfigurationError('defaultResources', 'needs the resources option');
       return null;
     }
-    const identifiers = identifierList('resources', resources);
+    const identifiers = identifierList('resources', resources, issuer);
     if (identifiers.length === 0)
       throw new OAuthistConfigurationError('resources', 'expected at least one identifier');
-    const fallback = defaults === undefined ? [] : identifierList('defaultResources', defaults);
+    const fallback =
+      defaults === undefined ? [] : identifierList('defaultResources', defaults, issuer);
     const unknown = fallback.find((identifier) => !identifiers.includes(identifier));
     if (unknown !== undefined)
       throw new OAuthistConfigurationError('defaultResources', `${unknown} is not in resources`);
-    return new ResourceIndicators(identifiers, fallback);
+    return new ResourceIndicators(identifiers, fallback, issuer);
+  }
+
+  /**
+   * The absolute identifier a route names with `@ProtectedResource()`: a path such as `/mcp`
+   * is resolved against the issuer, as the options' are, so that controllers need not know it.
+   */
+  identifierOf(name: string): string {
+    return name.startsWith('/') && this.issuer !== null ? underIssuer(this.issuer, name) : name;
   }
 
   /** Whether `identifier` is one of this server's resources. */
@@ -114,10 +128,23 @@ export function isResourceIdentifier(value: string): boolean {
   }
 }
 
-function identifierList(option: string, value: unknown): string[] {
+/** `path` under the issuer: `https://as.example` and `/mcp` make `https://as.example/mcp`. */
+function underIssuer(issuer: string, path: string): string {
+  return issuer.replace(/\/$/, '') + path;
+}
+
+function identifierList(option: string, value: unknown, issuer: string | null): string[] {
   if (!Array.isArray(value) || value.some((each) => typeof each !== 'string'))
-    throw new OAuthistConfigurationError(option, 'expected an array of absolute URIs');
-  const list = value as string[];
+    throw new OAuthistConfigurationError(option, 'expected an array of absolute URIs or paths');
+  const list = (value as string[]).map((each) => {
+    if (!each.startsWith('/')) return each;
+    if (issuer === null)
+      throw new OAuthistConfigurationError(
+        option,
+        `${each} is a path, which needs the issuer option`,
+      );
+    return underIssuer(issuer, each);
+  });
   const bad = list.find((each) => !isResourceIdentifier(each));
   if (bad !== undefined) {
     throw new OAuthistConfigurationError(

@@ -37,7 +37,7 @@ describe.each(ADAPTERS)('resource indicators and protected resources (%s)', (ada
       scopes: ['profile', 'email'],
       accessTokenTtl: TTL,
       issuer: 'https://as.example',
-      resources: [MCP, FILES, OTHER],
+      resources: [MCP, FILES, OTHER, '/under-issuer'],
       refreshTokens: { ttl: 3600 },
     });
     web = await e2e.clients.create({ clientType: 'web', redirectUrls: [CALLBACK] });
@@ -268,6 +268,26 @@ describe.each(ADAPTERS)('resource indicators and protected resources (%s)', (ada
     it('a route that names no resource announces no resource metadata', async () => {
       const response = await get('/api/me');
       expect(headerOf(response, 'WWW-Authenticate')).toBe(bearerChallenge({}));
+    });
+  });
+
+  describe('a resource named by its path under the issuer', () => {
+    const UNDER = 'https://as.example/under-issuer';
+
+    it('is the issuer followed by the path, in the options and at the guard', async () => {
+      const issued = await clientToken([UNDER]);
+      expect((await get('/under-issuer', issued).expect(200)).body).toMatchObject({ aud: [UNDER] });
+      expectBearerRefusal(await get('/under-issuer', await clientToken([MCP])), {
+        status: 401,
+        error: 'invalid_token',
+        description: 'the access token was issued for another resource (RFC 8707 section 2)',
+        resourceMetadata: 'https://as.example/.well-known/oauth-protected-resource/under-issuer',
+      });
+    });
+
+    it('has its metadata under the well-known path (RFC 9728 §3.1)', async () => {
+      const response = await get('/.well-known/oauth-protected-resource/under-issuer').expect(200);
+      expect(response.body).toMatchObject({ resource: UNDER });
     });
   });
 

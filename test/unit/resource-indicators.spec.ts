@@ -51,6 +51,22 @@ describe('ResourceIndicators.resolve (the resources and defaultResources options
   });
 });
 
+describe('resources named by a path under the issuer', () => {
+  it('are the issuer followed by the path, in resources and defaultResources alike', () => {
+    const resolved = ResourceIndicators.resolve(['/mcp', API], ['/mcp'], 'https://as.example/');
+    expect(resolved?.identifiers).toEqual(['https://as.example/mcp', API]);
+    expect(resolved?.defaults).toEqual(['https://as.example/mcp']);
+    expect(resolved?.identifierOf('/mcp')).toBe('https://as.example/mcp');
+    expect(resolved?.identifierOf(API)).toBe(API);
+  });
+
+  it('need the issuer option', () => {
+    expect(() => ResourceIndicators.resolve(['/mcp'], undefined, null)).toThrow(
+      /a path, which needs the issuer option/,
+    );
+  });
+});
+
 describe('ResourceIndicators.requested (RFC 8707 §2)', () => {
   it('gives the resources asked for, each once, in the order sent', () => {
     expect(indicators().requested([API, MCP, API])).toEqual([API, MCP]);

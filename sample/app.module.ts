@@ -51,6 +51,8 @@ export class AppModule {
               sample.refreshTokenTtl === null
                 ? false
                 : { ttl: sample.refreshTokenTtl, reuseGraceSeconds: sample.refreshReuseGrace },
+            // RFC 8707: tokens may be bound to the MCP endpoint or to the API, under the issuer.
+            resources: ['/mcp', '/api'],
             implicitGrant: true,
             bearerTokenInQuery: true,
             consentUrl: '/consent',

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { AccessToken, CurrentAccessToken, Scopes } from '../../lib';
+import { AccessToken, CurrentAccessToken, ProtectedResource, Scopes } from '../../lib';
 
 interface TokenOwner {
   user_id: string | null;
@@ -11,8 +11,13 @@ function ownerOf(token: AccessToken): TokenOwner {
   return { user_id: token.userId ?? null, client_id: token.clientId, scope: token.scope };
 }
 
-/** Resources protected by oauthist's guard, as an application protects its own. */
+/**
+ * Resources protected by oauthist's guard, as an application protects its own: tokens bound to
+ * ISSUER/api pass, and so do tokens with no audience; a token bound to another resource (the MCP
+ * endpoint's) does not.
+ */
 @Controller('api')
+@ProtectedResource('/api', { acceptUnrestricted: true })
 export class ApiController {
   @Get('me')
   @Scopes('profile')

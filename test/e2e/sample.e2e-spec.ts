@@ -711,3 +711,74 @@ describe('embedded redis-server', () => {
     expect((failure as Error).message).not.toContain('\n');
   });
 });
+
+describe('resource indicators of the sample (RFC 8707, RFC 9728)', () => {
+  const { sampleWith } = sampleAppsOf('grace:pw');
+  const ISSUER = 'https://as.example';
+  let app: INestApplication;
+  let client: { id: string; secret: string };
+
+  beforeAll(async () => {
+    app = await sampleWith({ OAUTHIST_ISSUER: ISSUER });
+    const made = await app.get(ClientService).create({
+      clientType: 'web',
+      redirectUrls: ['https://client.example/cb'],
+    });
+    client = { id: made.id, secret: made.secret as string };
+  });
+
+  /** grace's password grant for `resource`: the response. */
+  function passwordGrant(resource?: string): request.Test {
+    return request(app.getHttpServer())
+      .post('/oauth/token')
+      .auth(client.id, client.secret)
+      .type('form')
+      .send({
+        grant_type: 'password',
+        username: 'grace',
+        password: 'pw',
+        scope: 'profile',
+        ...(resource === undefined ? {} : { resource }),
+      });
+  }
+
+  function me(accessToken: string): request.Test {
+    return request(app.getHttpServer())
+      .get('/api/me')
+      .set('Authorization', `Bearer ${accessToken}`);
+  }
+
+  it('/api takes a token bound to ISSUER/api, and one with no audience', async () => {
+    for (const resource of [`${ISSUER}/api`, undefined]) {
+      const issued = await passwordGrant(resource).expect(200);
+      await me((issued.body as { access_token: string }).access_token).expect(200);
+    }
+  });
+
+  it('/api refuses a token bound only to ISSUER/mcp with 401 invalid_token', async () => {
+    const issued = await passwordGrant(`${ISSUER}/mcp`).expect(200);
+    const refused = await me((issued.body as { access_token: string }).access_token).expect(401);
+    expect(refused.headers['www-authenticate']).toBe(
+      'Bearer realm="oauthist", error="invalid_token", error_description="the access token was ' +
+        'issued for another resource (RFC 8707 section 2)", resource_metadata="' +
+        `${ISSUER}/.well-known/oauth-protected-resource/api"`,
+    );
+  });
+
+  it('any other resource is invalid_target', async () => {
+    const refused = await passwordGrant('https://other.example/').expect(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_target' });
+  });
+
+  it('serves the metadata of ISSUER/mcp (RFC 9728 §3)', async () => {
+    const response = await request(app.getHttpServer())
+      .get('/.well-known/oauth-protected-resource/mcp')
+      .expect(200);
+    expect(response.body).toEqual({
+      resource: `${ISSUER}/mcp`,
+      authorization_servers: [ISSUER],
+      scopes_supported: expect.any(Array),
+      bearer_methods_supported: ['header', 'body', 'query'],
+    });
+  });
+});

@@ -2,7 +2,10 @@ import type { Response } from 'express';
 import type { PendingAuthorization } from '../../lib';
 import { escapeHtml, sendPage } from './html-page';
 
-/** The consent page: names the client and the scopes, with `Allow` and `Deny`. */
+/**
+ * The consent page: names the client, the scopes and, when the request named any, the resources
+ * the token will be good for (RFC 8707), with `Allow` and `Deny`.
+ */
 export function sendConsentPage(
   res: Response,
   pending: PendingAuthorization,
@@ -13,6 +16,9 @@ export function sendConsentPage(
   const scopes = pending.scopes.length
     ? `<ul class="scopes">${pending.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('')}</ul>`
     : '<p>No particular scope: basic access to your account.</p>';
+  const resources = pending.resources.length
+    ? `<p>Only at:</p><ul class="resources">${pending.resources.map((resource) => `<li><code>${escapeHtml(resource)}</code></li>`).join('')}</ul>`
+    : '';
   sendPage(
     res,
     200,
@@ -20,6 +26,7 @@ export function sendConsentPage(
     `<h1>Allow <strong>${escapeHtml(client)}</strong> to access your account?</h1>
 <p>Signed in as <strong>${escapeHtml(user)}</strong>. It asks for:</p>
 ${scopes}
+${resources}
 <form method="post" action="/consent">
   <input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">
   <input type="hidden" name="request_id" value="${escapeHtml(pending.id)}">

@@ -770,6 +770,39 @@ describe('resource indicators of the sample (RFC 8707, RFC 9728)', () => {
     expect(refused.body).toMatchObject({ error: 'invalid_target' });
   });
 
+  /** The consent page grace sees for an authorization request naming `resource`. */
+  async function consentPage(resource?: string): Promise<string> {
+    const agent = request.agent(app.getHttpServer());
+    const form = await agent.get('/login').expect(200);
+    await agent
+      .post('/login')
+      .type('form')
+      .send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1],
+        username: 'grace',
+        password: 'pw',
+        return_to: '/',
+      })
+      .expect(303);
+    const authorize = await agent
+      .get('/oauth/authorize')
+      .query({
+        response_type: 'code',
+        client_id: client.id,
+        scope: 'profile',
+        ...(resource === undefined ? {} : { resource }),
+      })
+      .expect(302);
+    return (await agent.get(authorize.headers.location).expect(200)).text;
+  }
+
+  it('shows the user the resources the token will be good for', async () => {
+    expect(await consentPage(`${ISSUER}/mcp`)).toContain(
+      `<p>Only at:</p><ul class="resources"><li><code>${ISSUER}/mcp</code></li></ul>`,
+    );
+    expect(await consentPage()).not.toContain('Only at:');
+  });
+
   it('serves the metadata of ISSUER/mcp (RFC 9728 §3)', async () => {
     const response = await request(app.getHttpServer())
       .get('/.well-known/oauth-protected-resource/mcp')

@@ -7,7 +7,7 @@ import {
   AuthorizationServerMetadata,
   authorizationServerMetadata,
 } from './authorization-server-metadata';
-import { issuerOf } from './request-issuer';
+import { issuerOf, metadataCacheControl } from './request-issuer';
 import { OAUTHIST_ROUTES, ResolvedRoutes } from '../options/resolved-routes';
 
 /** The authorization server metadata at `path` (RFC 8414 §3). */
@@ -32,12 +32,7 @@ export function createMetadataController(path: string): Type<unknown> {
       @Res({ passthrough: true }) reply: HttpReply,
     ): AuthorizationServerMetadata {
       const configured = this.options.issuer;
-      // Built from the Host header, the document must not be cached and served to others.
-      setReplyHeader(
-        reply,
-        'Cache-Control',
-        configured === null ? 'no-store' : 'public, max-age=3600',
-      );
+      setReplyHeader(reply, 'Cache-Control', metadataCacheControl(configured));
       const issuer = configured ?? issuerOf(request);
       return authorizationServerMetadata(
         issuer,

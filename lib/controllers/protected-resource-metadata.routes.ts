@@ -7,7 +7,7 @@ import {
   metadataPathOf,
   protectedResourceMetadata,
 } from '../resources/protected-resource-metadata';
-import { issuerOf } from './request-issuer';
+import { issuerOf, metadataCacheControl } from './request-issuer';
 
 /**
  * Serves the protected resource metadata (RFC 9728 §3) of each of the `resources`, at the
@@ -37,12 +37,7 @@ export class ProtectedResourceMetadataRoutes implements OnModuleInit {
       served.add(path);
       adapter.get(path, (request: HttpRequestLike, reply: unknown) => {
         const configured = this.options.issuer;
-        // Built from the Host header, the document must not be cached and served to others.
-        adapter.setHeader(
-          reply,
-          'Cache-Control',
-          configured === null ? 'no-store' : 'public, max-age=3600',
-        );
+        adapter.setHeader(reply, 'Cache-Control', metadataCacheControl(configured));
         adapter.reply(
           reply,
           protectedResourceMetadata(resource, configured ?? issuerOf(request), this.options),

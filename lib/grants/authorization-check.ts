@@ -5,7 +5,7 @@ import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { RequestParameters } from '../protocol/request-parameters';
 import { parseScope } from '../protocol/scope';
 import { refuseScopesBeyondClient } from '../clients/client-scopes';
-import { requestedResources } from '../resources/requested-resources';
+import { audienceOf, requestedResources } from '../resources/requested-resources';
 
 const MAX_STATE = 1024;
 const MAX_SCOPE = 2048;
@@ -199,8 +199,10 @@ function checkGrantRequest(
   }
   const scopes = Object.freeze(parseScope(scope, options.scopes));
   refuseScopesBeyondClient(scopes, client);
-  const named = requestedResources(parameters, options.resources);
-  const resources = named.length > 0 ? named : (options.resources?.defaults ?? []);
+  const resources = audienceOf(
+    requestedResources(parameters, options.resources),
+    options.resources,
+  );
   const pkce =
     responseType === 'code'
       ? checkPkce(parameters, client, options.allowPlainPkce)

@@ -56,10 +56,10 @@ export class ScopesGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequestLike & Record<string, unknown>>();
     const reply = http.getResponse<HttpReply>();
-    const metadata = this.resourceMetadataUrl(target);
     try {
       const token = this.getToken(request);
-      if (token === undefined) return this.refuse(reply, null, scopes, metadata);
+      if (token === undefined)
+        return this.refuse(reply, null, scopes, this.resourceMetadataUrl(target));
       request[ACCESS_TOKEN_PROPERTY] = await this.verify(token, scopes, target);
       // RFC 6750 §2.3: the URL that carried the token may sit in a shared cache's key, so the
       // answer must not be stored there. The route can still say more (no-store).
@@ -71,7 +71,9 @@ export class ScopesGuard implements CanActivate {
           setReplyHeader(reply, name, value);
         throw new HttpException(error.toJSON(), error.status);
       }
-      if (error instanceof OAuthError) return this.refuse(reply, error, scopes, metadata);
+      // Only a refusal names the metadata: a request that passes parses no URL.
+      if (error instanceof OAuthError)
+        return this.refuse(reply, error, scopes, this.resourceMetadataUrl(target));
       throw error;
     }
   }

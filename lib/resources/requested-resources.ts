@@ -1,6 +1,6 @@
 import { OAuthError } from '../errors';
 import type { RequestParameters } from '../protocol/request-parameters';
-import { ResourceIndicators } from './resource-indicators';
+import { isResourceIdentifier, ResourceIndicators } from './resource-indicators';
 
 /** How many `resource` parameters one request may send: an audience is a handful at most. */
 const MAX_RESOURCES = 10;
@@ -20,7 +20,23 @@ export function requestedResources(
   if (values.length === 0) return [];
   if (values.length > MAX_RESOURCES)
     throw new OAuthError('invalid_target', `at most ${MAX_RESOURCES} resource parameters`);
-  return Object.freeze(
-    ResourceIndicators.checked(values, (value) => resources !== null && resources.has(value)),
-  );
+  const unique = [...new Set(values)];
+  const refused = unique.find((value) => resources === null || !resources.has(value));
+  if (refused !== undefined) {
+    throw new OAuthError(
+      'invalid_target',
+      isResourceIdentifier(refused)
+        ? `resource ${refused} is not served by this authorization server (RFC 8707 §2)`
+        : 'resource must be an absolute URI without a fragment (RFC 8707 §2)',
+    );
+  }
+  return Object.freeze(unique);
+}
+
+/** The audience of a token: the resources named, or the `defaultResources` when none are. */
+export function audienceOf(
+  named: readonly string[],
+  resources: ResourceIndicators | null,
+): readonly string[] {
+  return named.length > 0 ? named : (resources?.defaults ?? []);
 }

@@ -1,5 +1,5 @@
 import { sha256 } from '../crypto/sha256';
-import { OAuthError, OAuthistConfigurationError } from '../errors';
+import { OAuthistConfigurationError } from '../errors';
 
 /** How many characters of a resource's SHA-256 (base64url) name it in Redis: 48 bits. */
 const TAG_LENGTH = 8;
@@ -70,31 +70,6 @@ export class ResourceIndicators {
   /** Whether `identifier` is one of this server's resources. */
   has(identifier: string): boolean {
     return this.tags.has(identifier);
-  }
-
-  /**
-   * @internal The audience a request asks for with its `resource` parameters (RFC 8707 §2), each once, in
-   * the order sent; the defaults when it sends none. Throws `invalid_target` for a value that is
-   * not one of this server's resources.
-   */
-  requested(values: readonly string[]): readonly string[] {
-    if (values.length === 0) return this.defaults;
-    return ResourceIndicators.checked(values, (value) => this.has(value));
-  }
-
-  /** @internal Each value once, every one passing `known`; else `invalid_target` (RFC 8707 §2). */
-  static checked(values: readonly string[], known: (value: string) => boolean): string[] {
-    const unique = [...new Set(values)];
-    const refused = unique.find((value) => !known(value));
-    if (refused !== undefined) {
-      throw new OAuthError(
-        'invalid_target',
-        isResourceIdentifier(refused)
-          ? `resource ${refused} is not served by this authorization server (RFC 8707 section 2)`
-          : 'resource must be an absolute URI without a fragment (RFC 8707 section 2)',
-      );
-    }
-    return unique;
   }
 
   /** @internal The stored form of an audience: its tags, space-separated; '' for none. */

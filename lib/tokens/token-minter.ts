@@ -26,6 +26,7 @@ import {
   tokenHead,
   TokenRecord,
 } from '../redis/token-record';
+import { audienceOf } from '../resources/requested-resources';
 import { AccessToken } from './access-token';
 import { separateUser, userIdValue } from './granting-user';
 import { IssuedAccessToken } from './issued-access-token';
@@ -165,9 +166,7 @@ export class TokenMinter {
       userId,
       scope: scopes.join(' '),
       extras,
-      audience: this.encodeAudience(
-        grant.audience?.length ? grant.audience : (this.options.resources?.defaults ?? []),
-      ),
+      audience: this.encodeAudience(audienceOf(grant.audience ?? [], this.options.resources)),
       issuedAt,
       expiresAt: this.expiryOf(issuedAt),
     };

@@ -163,14 +163,7 @@ describe(`sample app (${testTopology() === 'cluster' ? 'REDIS_CLUSTER_NODES' : '
         clientType: 'web',
         redirectUrls: ['https://client.example/cb'],
       });
-      const agent = request.agent(app.getHttpServer());
-      const form = await agent.get('/login').expect(200);
-      const loginCsrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
-      await agent
-        .post('/login')
-        .type('form')
-        .send({ _csrf: loginCsrf, username: 'carol', password: 'secret', return_to: '/' })
-        .expect(303);
+      const agent = await signedIn(app, 'carol', 'secret');
       const authorize = await agent
         .get('/oauth/authorize')
         .query({ response_type: 'code', client_id: client.id, scope: 'profile', state: 's' })
@@ -190,6 +183,27 @@ describe(`sample app (${testTopology() === 'cluster' ? 'REDIS_CLUSTER_NODES' : '
     },
   );
 });
+
+/** A browser signed in to `app` as `username`, through the sample's sign-in form. */
+async function signedIn(
+  app: INestApplication,
+  username: string,
+  password: string,
+): Promise<ReturnType<typeof request.agent>> {
+  const agent = request.agent(app.getHttpServer());
+  const form = await agent.get('/login').expect(200);
+  await agent
+    .post('/login')
+    .type('form')
+    .send({
+      _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1],
+      username,
+      password,
+      return_to: '/',
+    })
+    .expect(303);
+  return agent;
+}
 
 /**
  * For the describe block that calls it: sample apps on the test Redis under one prefix, with
@@ -315,18 +329,7 @@ describe('refresh tokens of the sample (OAUTHIST_REFRESH_TOKEN_TTL)', () => {
 
   /** frank signs in, allows `client` profile, and the client exchanges the code: the response. */
   async function codeExchange(app: INestApplication, client: WebClient): Promise<request.Response> {
-    const agent = request.agent(app.getHttpServer());
-    const form = await agent.get('/login').expect(200);
-    await agent
-      .post('/login')
-      .type('form')
-      .send({
-        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1],
-        username: 'frank',
-        password: 'pw',
-        return_to: '/',
-      })
-      .expect(303);
+    const agent = await signedIn(app, 'frank', 'pw');
     const authorize = await agent
       .get('/oauth/authorize')
       .query({ response_type: 'code', client_id: client.id, scope: 'profile', state: 's' })
@@ -772,18 +775,7 @@ describe('resource indicators of the sample (RFC 8707, RFC 9728)', () => {
 
   /** The consent page grace sees for an authorization request naming `resource`. */
   async function consentPage(resource?: string): Promise<string> {
-    const agent = request.agent(app.getHttpServer());
-    const form = await agent.get('/login').expect(200);
-    await agent
-      .post('/login')
-      .type('form')
-      .send({
-        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1],
-        username: 'grace',
-        password: 'pw',
-        return_to: '/',
-      })
-      .expect(303);
+    const agent = await signedIn(app, 'grace', 'pw');
     const authorize = await agent
       .get('/oauth/authorize')
       .query({

@@ -1,4 +1,6 @@
 import { OAuthError, OAuthistConfigurationError } from '../../lib';
+import { RequestParameters } from '../../lib/protocol/request-parameters';
+import { audienceOf, requestedResources } from '../../lib/resources/requested-resources';
 import { isResourceIdentifier, ResourceIndicators } from '../../lib/resources/resource-indicators';
 
 const MCP = 'https://api.example.com/mcp';
@@ -67,18 +69,29 @@ describe('resources named by a path under the issuer', () => {
   });
 });
 
-describe('ResourceIndicators.requested (RFC 8707 §2)', () => {
+/** What the request's `resource` parameters ask for, on a server serving `resources`. */
+function requested(resources: ResourceIndicators, values: string[]): readonly string[] {
+  return audienceOf(
+    requestedResources(
+      RequestParameters.fromRequest({ method: 'POST', body: { resource: values } }),
+      resources,
+    ),
+    resources,
+  );
+}
+
+describe('the resources a request asks for (RFC 8707 §2)', () => {
   it('gives the resources asked for, each once, in the order sent', () => {
-    expect(indicators().requested([API, MCP, API])).toEqual([API, MCP]);
+    expect(requested(indicators(), [API, MCP, API])).toEqual([API, MCP]);
   });
 
   it('gives the defaults when none is asked for, and none without defaults', () => {
-    expect(indicators([MCP]).requested([])).toEqual([MCP]);
-    expect(indicators().requested([])).toEqual([]);
+    expect(requested(indicators([MCP]), [])).toEqual([MCP]);
+    expect(requested(indicators(), [])).toEqual([]);
   });
 
   it('refuses a resource the server does not serve with invalid_target', () => {
-    const error = refusal(() => indicators().requested([MCP, 'https://evil.example/']));
+    const error = refusal(() => requested(indicators(), [MCP, 'https://evil.example/']));
     expect(error.error).toBe('invalid_target');
     expect(error.description).toBe(
       'resource https://evil.example/ is not served by this authorization server (RFC 8707 section 2)',
@@ -86,7 +99,7 @@ describe('ResourceIndicators.requested (RFC 8707 §2)', () => {
   });
 
   it('refuses what is no absolute URI with invalid_target, without echoing it', () => {
-    const error = refusal(() => indicators().requested(['mcp#frag']));
+    const error = refusal(() => requested(indicators(), ['mcp#frag']));
     expect(error.error).toBe('invalid_target');
     expect(error.description).toBe(
       'resource must be an absolute URI without a fragment (RFC 8707 section 2)',

@@ -36,6 +36,7 @@ export { ClientService } from './clients/client.service';
 export type { ClientAuthenticationMethod } from './clients/client-authenticator';
 export type {
   AttributeValue,
+  ClientOrigin,
   ClientType,
   CreateClientInput,
   ListClientsOptions,

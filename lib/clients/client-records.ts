@@ -19,6 +19,7 @@ export function toClient(record: ClientRecord): OAuthClient {
     scopes: record.scopes === null ? null : Object.freeze([...record.scopes]),
     resourceServer: record.resourceServer,
     createdAt: new Date(record.createdAt),
+    origin: record.origin,
   });
 }
 

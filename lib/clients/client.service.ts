@@ -89,6 +89,7 @@ export class ClientService {
       secretHash: secret === undefined ? null : sha256(secret),
       scopes,
       resourceServer: flag('resourceServer', input.resourceServer) ?? false,
+      origin: 'operator',
     };
     if (!(await this.store.create(record))) {
       throw new OAuthError('server_error', 'a freshly generated client id already exists');

@@ -6,6 +6,14 @@
 export type ClientType = 'web' | 'user-agent' | 'native';
 
 /**
+ * How a client came to be known: registered by the application (`ClientService.create()`),
+ * registered by itself at the RFC 7591 registration endpoint, or described by the Client ID
+ * Metadata Document its `https` client id points at.
+ * @publicApi
+ */
+export type ClientOrigin = 'operator' | 'dynamic' | 'metadata-document';
+
+/**
  * A registered client, as `ClientService` returns it. It never holds the secret.
  * @publicApi
  */
@@ -32,6 +40,8 @@ export interface OAuthClient {
   readonly resourceServer: boolean;
   /** When the client was registered. */
   readonly createdAt: Date;
+  /** How the client came to be known; self-registered clients are `dynamic`. */
+  readonly origin: ClientOrigin;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ClientType } from '../interfaces';
+import type { ClientOrigin, ClientType } from '../interfaces';
 import { DELETE_CLIENT_STATUS, SAVE_CLIENT_STATUS } from './lua-scripts';
 import { RedisConnection } from './redis-connection';
 import type { BruteForceLimits } from '../options/brute-force-limits';
@@ -18,6 +18,8 @@ export interface ClientRecord {
   readonly scopes: readonly string[] | null;
   /** Whether it is a resource server (field `rs`). */
   readonly resourceServer: boolean;
+  /** How it came to be known (field `origin`, absent for `operator`). */
+  readonly origin: ClientOrigin;
 }
 
 /** A change to a stored client: fields given are replaced, attributes set or removed. */
@@ -47,6 +49,7 @@ export class ClientStore {
     if (record.secretHash !== null) fields.secret = record.secretHash;
     if (record.scopes !== null) fields.scopes = JSON.stringify(record.scopes);
     if (record.resourceServer) fields.rs = '1';
+    if (record.origin !== 'operator') fields.origin = record.origin;
     return this.save(record.id, 'create', record.createdAt, fields, [], record.attributes, []);
   }
 
@@ -183,5 +186,6 @@ function parseRecord(id: string, hash: Record<string, string>): ClientRecord | n
     secretHash: hash.secret ?? null,
     scopes: hash.scopes === undefined ? null : (JSON.parse(hash.scopes) as string[]),
     resourceServer: hash.rs === '1',
+    origin: (hash.origin as ClientOrigin | undefined) ?? 'operator',
   };
 }

@@ -18,6 +18,7 @@ const WEB: OAuthClient = {
   scopes: null,
   resourceServer: false,
   createdAt: new Date('2024-01-01T00:00:00Z'),
+  origin: 'operator',
 };
 
 const NATIVE: OAuthClient = {
@@ -29,6 +30,7 @@ const NATIVE: OAuthClient = {
   scopes: null,
   resourceServer: false,
   createdAt: new Date('2024-01-01T00:00:00Z'),
+  origin: 'operator',
 };
 
 const MULTI: OAuthClient = {
@@ -40,6 +42,7 @@ const MULTI: OAuthClient = {
   scopes: null,
   resourceServer: false,
   createdAt: new Date('2024-01-01T00:00:00Z'),
+  origin: 'operator',
 };
 
 const CLIENTS: readonly OAuthClient[] = [WEB, NATIVE, MULTI];

@@ -5,6 +5,7 @@ import { ApiController } from './api/api.controller';
 import { AppController } from './app.controller';
 import { ConsentController } from './auth/consent.controller';
 import { LoginController } from './auth/login.controller';
+import { McpController } from './mcp/mcp.controller';
 import { SampleUserVerifier } from './auth/sample-user-verifier';
 import { SampleUsers } from './auth/sample-users';
 import type { SampleConfig } from './sample-config';
@@ -63,7 +64,13 @@ export class AppModule {
           extraProviders: [{ provide: UserCredentialsVerifier, useClass: SampleUserVerifier }],
         }),
       ],
-      controllers: [AppController, LoginController, ConsentController, ApiController],
+      controllers: [
+        AppController,
+        LoginController,
+        ConsentController,
+        ApiController,
+        McpController,
+      ],
       providers: [SessionService],
     };
   }

@@ -1,15 +1,6 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { AccessToken, CurrentAccessToken, ProtectedResource, Scopes } from '../../lib';
-
-interface TokenOwner {
-  user_id: string | null;
-  client_id: string | null;
-  scope: string;
-}
-
-function ownerOf(token: AccessToken): TokenOwner {
-  return { user_id: token.userId ?? null, client_id: token.clientId, scope: token.scope };
-}
+import { whoAmI, WhoAmI } from '../mcp/who-am-i';
 
 /**
  * Resources protected by oauthist's guard, as an application protects its own: tokens bound to
@@ -21,20 +12,20 @@ function ownerOf(token: AccessToken): TokenOwner {
 export class ApiController {
   @Get('me')
   @Scopes('profile')
-  me(@CurrentAccessToken() token: AccessToken): TokenOwner {
-    return ownerOf(token);
+  me(@CurrentAccessToken() token: AccessToken): WhoAmI {
+    return whoAmI(token);
   }
 
   @Post('me')
   @HttpCode(200)
   @Scopes('profile')
-  meByPost(@CurrentAccessToken() token: AccessToken): TokenOwner {
-    return ownerOf(token);
+  meByPost(@CurrentAccessToken() token: AccessToken): WhoAmI {
+    return whoAmI(token);
   }
 
   @Get('admin')
   @Scopes('admin')
-  admin(@CurrentAccessToken() token: AccessToken): TokenOwner & { admin: true } {
-    return { ...ownerOf(token), admin: true };
+  admin(@CurrentAccessToken() token: AccessToken): WhoAmI & { admin: true } {
+    return { ...whoAmI(token), admin: true };
   }
 }

@@ -1,18 +1,19 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { BaseClient, errors, generators, Issuer, TokenSet } from 'openid-client';
+import { FormUserAgent, hiddenInput, isRedirect } from '../support/form-user-agent';
 import { freePort } from '../support/redis-server';
+import {
+  RunningSample,
+  SAMPLE_START_TIMEOUT_MS,
+  sampleEnvWith,
+  spawnSample,
+  startSampleServer,
+} from '../support/sample-process';
 import { connectTestRedis, deleteKeys, testPrefix, testRedisUrl } from '../support/test-redis';
 
 /**
  * The sample as its users meet it: started the way `npm start` starts it, managed with the
  * contract's CLI, and spoken to by openid-client, an OAuth client library written elsewhere.
  */
-
-const ROOT = join(__dirname, '..', '..');
-// The first start may build the sample (scripts/run-sample.mjs), which takes a while.
-const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 15_000;
 
 jest.setTimeout(120_000);
 
@@ -28,113 +29,6 @@ interface ClientJson {
   client_type: string;
   redirect_urls: string[];
   name: string | null;
-}
-
-/** A page the server answered with, after its redirects within the server were followed. */
-interface Page {
-  readonly url: string;
-  readonly status: number;
-  readonly html: string;
-}
-
-const HTML_ENTITIES: Readonly<Record<string, string>> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
-};
-
-function unescapeHtml(text: string): string {
-  return text.replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => HTML_ENTITIES[entity]);
-}
-
-function attributeOf(tag: string, name: string): string | undefined {
-  const value = new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
-  return value === undefined ? undefined : unescapeHtml(value);
-}
-
-function isRedirect(status: number): boolean {
-  return [301, 302, 303, 307, 308].includes(status);
-}
-
-/**
- * A user agent without a browser: carries the session cookie itself and submits forms the way
- * a browser does (hidden inputs, the typed fields, and the clicked button's name and value).
- */
-class FormUserAgent {
-  private readonly cookies = new Map<string, string>();
-
-  constructor(private readonly base: string) {}
-
-  async request(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0) {
-      headers.set(
-        'Cookie',
-        [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-      );
-    }
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) {
-      const pair = line.split(';')[0];
-      const equals = pair.indexOf('=');
-      const name = pair.slice(0, equals).trim();
-      const value = pair.slice(equals + 1).trim();
-      if (value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-
-  /** GETs `url`, following redirects as long as they stay on the sample. */
-  async open(url: string): Promise<Page> {
-    let current = url;
-    for (let hops = 0; hops < 10; hops++) {
-      const response = await this.request(current);
-      if (!isRedirect(response.status)) {
-        return { url: current, status: response.status, html: await response.text() };
-      }
-      current = new URL(response.headers.get('location') ?? '', current).toString();
-      if (!current.startsWith(`${this.base}/`)) {
-        throw new Error(`redirected away from the sample, to ${current}`);
-      }
-    }
-    throw new Error(`more than 10 redirects from ${url}`);
-  }
-
-  /** Submits the page's form; `button` is the label of the submit button clicked, if named. */
-  async submit(page: Page, fields: Record<string, string>, button?: string): Promise<Response> {
-    const form = /<form\b[^>]*>/.exec(page.html)?.[0];
-    if (form === undefined) throw new Error(`no form on ${page.url}`);
-    expect(attributeOf(form, 'method')?.toLowerCase()).toBe('post');
-    const body = new URLSearchParams();
-    for (const input of page.html.match(/<input\b[^>]*>/g) ?? []) {
-      const name = attributeOf(input, 'name');
-      if (attributeOf(input, 'type') === 'hidden' && name !== undefined) {
-        body.append(name, attributeOf(input, 'value') ?? '');
-      }
-    }
-    for (const [name, value] of Object.entries(fields)) body.append(name, value);
-    if (button !== undefined) {
-      const tag = new RegExp(`<button\\b([^>]*)>\\s*${button}\\s*</button>`).exec(page.html)?.[1];
-      if (tag === undefined) throw new Error(`no button labelled ${button} on ${page.url}`);
-      const name = attributeOf(tag, 'name');
-      if (name !== undefined) body.append(name, attributeOf(tag, 'value') ?? '');
-    }
-    return this.request(new URL(attributeOf(form, 'action') ?? page.url, page.url).toString(), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body,
-    });
-  }
-}
-
-function hiddenInput(page: Page, name: string): string | undefined {
-  const tag = (page.html.match(/<input\b[^>]*>/g) ?? []).find(
-    (input) => attributeOf(input, 'name') === name,
-  );
-  return tag === undefined ? undefined : attributeOf(tag, 'value');
 }
 
 /** The sample as one describe block runs it: set by its beforeAll, stopped by its afterAll. */
@@ -171,9 +65,7 @@ interface StartedSample {
 function startedSample(settings: Readonly<Record<string, string>> = {}): StartedSample {
   const prefix = testPrefix();
   let env: NodeJS.ProcessEnv;
-  let sample: ChildProcess | undefined;
-  let sampleExit: Promise<number | null> | undefined;
-  let sampleOutput = '';
+  let sample: RunningSample | undefined;
   let base: string;
   let listening = false;
   let redirectUri: string;
@@ -181,17 +73,8 @@ function startedSample(settings: Readonly<Record<string, string>> = {}): Started
   let issuer: Issuer<BaseClient>;
   let client: BaseClient;
 
-  /** Runs `node scripts/run-sample.mjs ENTRY ...`, the script behind `npm start` and `npm run cli`. */
-  function runSample(entry: 'main' | 'cli', args: readonly string[] = []): ChildProcess {
-    return spawn(process.execPath, ['scripts/run-sample.mjs', entry, ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  }
-
   function cli(...args: string[]): Promise<CliResult> {
-    const child = runSample('cli', args);
+    const child = spawnSample('cli', args, env);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -214,81 +97,19 @@ function startedSample(settings: Readonly<Record<string, string>> = {}): Started
     return JSON.parse(lines[0]) as T;
   }
 
-  async function startSample(): Promise<string> {
-    const child = runSample('main');
-    sample = child;
-    sampleExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new Error(`the sample did not start within ${START_TIMEOUT_MS} ms:\n${sampleOutput}`),
-        );
-      }, START_TIMEOUT_MS);
-      const onOutput = (chunk: Buffer): void => {
-        sampleOutput += chunk.toString();
-        const listening = /oauthist sample listening on (http:\/\/\S+)/.exec(sampleOutput);
-        if (listening) {
-          clearTimeout(timer);
-          resolve(listening[1]);
-        }
-      };
-      child.stdout?.on('data', onOutput);
-      child.stderr?.on('data', (chunk: Buffer) => (sampleOutput += chunk.toString()));
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(
-          new Error(`the sample exited (${code ?? signal}) before listening:\n${sampleOutput}`),
-        );
-      });
-    });
-  }
-
-  async function stopSample(): Promise<number | null> {
-    if (!sample || !sampleExit) return null;
-    if (sample.exitCode === null && sample.signalCode === null) sample.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const stopped = await Promise.race([
-      sampleExit,
-      new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (stopped === 'timeout') {
-      sample.kill('SIGKILL');
-      await sampleExit;
-      throw new Error(`the sample did not stop within ${STOP_TIMEOUT_MS} ms of SIGTERM`);
-    }
-    return stopped;
-  }
-
   beforeAll(async () => {
     const port = await freePort();
     const callbackPort = await freePort();
-    // Settings of the surrounding shell would change what the sample serves (a cluster takes
-    // precedence over REDIS_URL): this test fixes every variable it relies on.
-    const unset = new Set([
-      'REDIS_CLUSTER_NODES',
-      'OAUTHIST_ISSUER',
-      'OAUTHIST_SCOPES',
-      'OAUTHIST_CODE_TTL',
-      'OAUTHIST_ACCESS_TOKEN_TTL',
-      'OAUTHIST_REFRESH_TOKEN_TTL',
-      'OAUTHIST_REFRESH_REUSE_GRACE',
-    ]);
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !unset.has(name)),
-    );
-    env = {
-      ...inherited,
+    env = sampleEnvWith({
       REDIS_URL: testRedisUrl(),
       OAUTHIST_PREFIX: prefix,
       PORT: String(port),
       HOST: '127.0.0.1',
       SAMPLE_USERS: 'bob:builder',
       ...settings,
-    };
-    base = await startSample();
+    });
+    sample = await startSampleServer(env);
+    base = sample.base;
     listening = true;
     expect(base).toBe(`http://127.0.0.1:${port}`);
 
@@ -313,10 +134,10 @@ function startedSample(settings: Readonly<Record<string, string>> = {}): Started
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
     });
-  }, START_TIMEOUT_MS + 30_000);
+  }, SAMPLE_START_TIMEOUT_MS + 30_000);
 
   afterAll(async () => {
-    const exitCode = await stopSample();
+    const exitCode = (await sample?.stop()) ?? null;
     const redis = connectTestRedis();
     try {
       await deleteKeys(redis, prefix);

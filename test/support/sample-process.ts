@@ -64,3 +64,88 @@ export function runSampleUntilExit(
     });
   });
 }
+
+/** A sample started the way `npm start` starts it, until `stop()`. */
+export interface RunningSample {
+  /** The URL it logged it listens on. */
+  readonly base: string;
+  /** Everything it wrote so far. */
+  output(): string;
+  /** SIGTERM, then its exit status; SIGKILL and an error if it does not stop in time. */
+  stop(): Promise<number | null>;
+}
+
+// The first start may build the sample (scripts/run-sample.mjs), which takes a while.
+export const SAMPLE_START_TIMEOUT_MS = 60_000;
+const SAMPLE_STOP_TIMEOUT_MS = 15_000;
+
+/** Variables of the surrounding shell that would change what the sample serves. */
+const SAMPLE_SETTINGS = [
+  'REDIS_CLUSTER_NODES',
+  'OAUTHIST_ISSUER',
+  'OAUTHIST_SCOPES',
+  'OAUTHIST_CODE_TTL',
+  'OAUTHIST_ACCESS_TOKEN_TTL',
+  'OAUTHIST_REFRESH_TOKEN_TTL',
+  'OAUTHIST_REFRESH_REUSE_GRACE',
+  'OAUTHIST_CIMD_ALLOW_LOOPBACK',
+];
+
+/**
+ * The environment for a sample a test starts: the shell's, less the settings that would change
+ * what the sample serves (a cluster takes precedence over REDIS_URL), plus `settings`.
+ */
+export function sampleEnvWith(settings: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !SAMPLE_SETTINGS.includes(name)),
+  );
+  return { ...inherited, ...settings };
+}
+
+/** Starts `npm start`'s sample with `env`, once it logs the URL it listens on. */
+export async function startSampleServer(env: NodeJS.ProcessEnv): Promise<RunningSample> {
+  const child = spawnSample('main', [], env);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(
+        new Error(`the sample did not start within ${SAMPLE_START_TIMEOUT_MS} ms:\n${output}`),
+      );
+    }, SAMPLE_START_TIMEOUT_MS);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = /oauthist sample listening on (http:\/\/\S+)/.exec(output);
+      if (listening) {
+        clearTimeout(timer);
+        resolve(listening[1]);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the sample exited (${code ?? signal}) before listening:\n${output}`));
+    });
+  });
+  return {
+    base,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const stopped = await Promise.race([
+        exit,
+        new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), SAMPLE_STOP_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (stopped === 'timeout') {
+        child.kill('SIGKILL');
+        await exit;
+        throw new Error(`the sample did not stop within ${SAMPLE_STOP_TIMEOUT_MS} ms of SIGTERM`);
+      }
+      return stopped;
+    },
+  };
+}

@@ -795,6 +795,94 @@ describe('resource indicators of the sample (RFC 8707, RFC 9728)', () => {
     expect(await consentPage()).not.toContain('Only at:');
   });
 
+  /** A JSON-RPC request to the sample's MCP endpoint, as a Streamable HTTP client sends it. */
+  function mcp(accessToken: string | undefined, body: object): request.Test {
+    const call = request(app.getHttpServer())
+      .post('/mcp')
+      .set('Accept', 'application/json, text/event-stream')
+      .send({ jsonrpc: '2.0', ...body });
+    return accessToken === undefined ? call : call.set('Authorization', `Bearer ${accessToken}`);
+  }
+
+  /** The JSON-RPC messages of a Streamable HTTP answer sent as an event stream. */
+  function messagesOf(response: request.Response): unknown[] {
+    return response.text
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice('data: '.length)) as unknown);
+  }
+
+  it('POST /mcp asks a caller without a token to read ISSUER/mcp metadata (RFC 9728 §5.1)', async () => {
+    const refused = await mcp(undefined, { id: 1, method: 'tools/list' }).expect(401);
+    expect(refused.headers['www-authenticate']).toBe(
+      `Bearer realm="oauthist", resource_metadata="${ISSUER}/.well-known/oauth-protected-resource/mcp"`,
+    );
+  });
+
+  it('POST /mcp refuses a token with no audience, and one bound to ISSUER/api', async () => {
+    for (const resource of [undefined, `${ISSUER}/api`]) {
+      const issued = await passwordGrant(resource).expect(200);
+      const token = (issued.body as { access_token: string }).access_token;
+      const refused = await mcp(token, { id: 1, method: 'tools/list' }).expect(401);
+      expect(refused.headers['www-authenticate']).toContain('error="invalid_token"');
+      expect(refused.headers['www-authenticate']).toContain(
+        `resource_metadata="${ISSUER}/.well-known/oauth-protected-resource/mcp"`,
+      );
+    }
+  });
+
+  it("POST /mcp runs whoami for a token bound to ISSUER/mcp: grace, her client and the token's scope", async () => {
+    const issued = await passwordGrant(`${ISSUER}/mcp`).expect(200);
+    const token = (issued.body as { access_token: string }).access_token;
+    const initialized = await mcp(token, {
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'sample-e2e', version: '1.0.0' },
+      },
+    }).expect(200);
+    expect(messagesOf(initialized)).toEqual([
+      expect.objectContaining({
+        id: 1,
+        result: expect.objectContaining({ capabilities: { tools: expect.any(Object) } }),
+      }),
+    ]);
+    const listed = await mcp(token, { id: 2, method: 'tools/list' }).expect(200);
+    expect(messagesOf(listed)).toEqual([
+      expect.objectContaining({
+        result: expect.objectContaining({ tools: [expect.objectContaining({ name: 'whoami' })] }),
+      }),
+    ]);
+    const called = await mcp(token, {
+      id: 3,
+      method: 'tools/call',
+      params: { name: 'whoami', arguments: {} },
+    }).expect(200);
+    expect(messagesOf(called)).toEqual([
+      expect.objectContaining({
+        id: 3,
+        result: expect.objectContaining({
+          structuredContent: { user_id: 'grace', client_id: client.id, scope: 'profile' },
+        }),
+      }),
+    ]);
+  });
+
+  it('GET and DELETE /mcp are 405 for a stateless server, after the token is checked', async () => {
+    await request(app.getHttpServer()).get('/mcp').expect(401);
+    const issued = await passwordGrant(`${ISSUER}/mcp`).expect(200);
+    const token = (issued.body as { access_token: string }).access_token;
+    for (const method of ['get', 'delete'] as const) {
+      const server = request(app.getHttpServer());
+      const answer = await (method === 'get' ? server.get('/mcp') : server.delete('/mcp'))
+        .set('Authorization', `Bearer ${token}`)
+        .expect(405);
+      expect(answer.headers.allow).toBe('POST');
+    }
+  });
+
   it('serves the metadata of ISSUER/mcp (RFC 9728 §3)', async () => {
     const response = await request(app.getHttpServer())
       .get('/.well-known/oauth-protected-resource/mcp')

@@ -71,6 +71,7 @@ export function buildReport(measurements: Measurements): Report {
   const ratios: Record<string, number | null> = {
     hgetallToGet: ratio(inProcess.floorHgetall.median, floor),
     verifyToGet: ratio(inProcess.verify.median, floor),
+    verifyForResourceToGet: ratio(inProcess.verifyForResource.median, floor),
     clientCredentialsToGet: ratio(inProcess.clientCredentials.median, floor),
     codeFlowToGet: ratio(inProcess.codeFlow.median, floor),
     refreshToGet: ratio(inProcess.refresh.median, floor),
@@ -113,6 +114,14 @@ export function buildReport(measurements: Measurements): Report {
       met: atLeast(ratios.verifyToGet, 0.9),
     },
     {
+      item: 2,
+      measure: 'TokenService.verifyAccessTokenFor, audience-bound token',
+      result: `${number(inProcess.verifyForResource.median)} ops/s`,
+      ratio: fixed(ratios.verifyForResourceToGet),
+      target: '>= 0.90 x GET',
+      met: atLeast(ratios.verifyForResourceToGet, 0.9),
+    },
+    {
       item: 3,
       measure: 'client credentials (request + exchangeForToken)',
       result: `${number(inProcess.clientCredentials.median)} ops/s`,
@@ -149,6 +158,17 @@ export function buildReport(measurements: Measurements): Report {
         wire.verify.roundTrips.max === 1 &&
         wire.verify.commandsSent === 1 &&
         wire.verify.redisCommands === 1,
+    },
+    {
+      item: 4,
+      measure: 'verification at a resource: round trips, commands',
+      result: wireResult(wire.verifyForResource),
+      ratio: '',
+      target: '1 RT, 1 command',
+      met:
+        wire.verifyForResource.roundTrips.max === 1 &&
+        wire.verifyForResource.commandsSent === 1 &&
+        wire.verifyForResource.redisCommands === 1,
     },
     {
       item: 4,

@@ -10,6 +10,7 @@ import {
   newUserId,
   OauthistInstance,
   REFRESH_TOKENS,
+  RESOURCE,
   SCOPE,
   SCOPES,
   startOauthist,
@@ -22,6 +23,7 @@ export const IN_PROCESS = [
   'floorGet',
   'floorHgetall',
   'verify',
+  'verifyForResource',
   'peerVerify',
   'clientCredentials',
   'peerClientCredentials',
@@ -34,6 +36,7 @@ export const IN_PROCESS_LABELS: Record<InProcessName, string> = {
   floorGet: 'ioredis GET',
   floorHgetall: 'ioredis HGETALL',
   verify: 'oauthist verifyAccessToken',
+  verifyForResource: 'oauthist verifyAccessTokenFor (audience checked)',
   peerVerify: 'peer authenticate()',
   clientCredentials: 'oauthist client credentials',
   peerClientCredentials: 'peer token() client credentials',
@@ -54,6 +57,8 @@ export interface InProcessContext {
   readonly floorKeys: readonly string[];
   readonly floorHashKeys: readonly string[];
   readonly oauthistTokens: readonly string[];
+  /** Tokens bound to `RESOURCE`, verified there. */
+  readonly resourceTokens: readonly string[];
   readonly peerTokens: readonly string[];
   readonly peerRedis: Redis;
 }
@@ -98,9 +103,11 @@ export async function prepareInProcess(
   const basic = `Basic ${Buffer.from(`${peerClient.id}:${peerClient.secret}`).toString('base64')}`;
 
   const oauthistTokens: string[] = [];
+  const resourceTokens: string[] = [];
   const peerTokens: string[] = [];
   for (let i = 0; i < poolSize; i++) {
     oauthistTokens.push((await oauthist.issueUserToken()).accessToken);
+    resourceTokens.push((await oauthist.issueResourceToken()).accessToken);
     const peerToken = randomBytes(32).toString('hex');
     await peer.saveUserToken(peerToken, peerClient.id, newUserId(), SCOPE);
     peerTokens.push(peerToken);
@@ -116,14 +123,19 @@ export async function prepareInProcess(
     floorKeys,
     floorHashKeys,
     oauthistTokens,
+    resourceTokens,
     peerTokens,
     peerRedis,
   };
 }
 
+/** What a route with `@ProtectedResource(RESOURCE)` checks. */
+export const AT_RESOURCE = { resource: RESOURCE, acceptUnrestricted: false } as const;
+
 function operations(context: InProcessContext): Record<InProcessName, Operation> {
   const { oauthist, peer, floorKeys, floorHashKeys, oauthistTokens, peerTokens, refreshPool } =
     context;
+  const { resourceTokens } = context;
   const redis = oauthist.redis;
   return {
     floorGet: async (i) => {
@@ -136,6 +148,12 @@ function operations(context: InProcessContext): Record<InProcessName, Operation>
     },
     verify: (i) =>
       oauthist.tokens.verifyAccessToken(oauthistTokens[i % oauthistTokens.length], SCOPE),
+    verifyForResource: (i) =>
+      oauthist.tokens.verifyAccessTokenFor(
+        resourceTokens[i % resourceTokens.length],
+        AT_RESOURCE,
+        SCOPE,
+      ),
     peerVerify: (i) => peer.verify(peerTokens[i % peerTokens.length], SCOPE),
     clientCredentials: () => clientCredentials(oauthist.grants, oauthist.client),
     peerClientCredentials: () => peer.clientCredentials(context.peerClient.basic, SCOPE),

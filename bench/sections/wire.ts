@@ -12,7 +12,7 @@ import { SCOPE } from '../support/oauthist';
 import { WireCount, WireProbe } from '../support/probe';
 import { callDelta, commandCalls } from '../support/redis';
 import { median, round } from '../support/stats';
-import type { InProcessContext } from './in-process';
+import { AT_RESOURCE, InProcessContext } from './in-process';
 
 /** Round trips and commands of one kind of operation, counted over many runs of it alone. */
 export interface WireFigure {
@@ -40,6 +40,7 @@ interface WireSpec<T> {
 
 export const WIRE = [
   'verify',
+  'verifyForResource',
   'clientCredentials',
   'codeExchange',
   'authorizationRequest',
@@ -113,6 +114,17 @@ export async function measureWire(
       operation: () =>
         tokens.verifyAccessToken(
           context.oauthistTokens[next++ % context.oauthistTokens.length],
+          SCOPE,
+        ),
+    },
+    verifyForResource: {
+      label: 'verification at a resource (audience checked)',
+      redis: oauthist.redis,
+      setup: none,
+      operation: () =>
+        tokens.verifyAccessTokenFor(
+          context.resourceTokens[next++ % context.resourceTokens.length],
+          AT_RESOURCE,
           SCOPE,
         ),
     },

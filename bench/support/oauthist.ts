@@ -18,10 +18,15 @@ import { openConnection } from './redis';
 export const SCOPES = ['profile', 'email', 'admin'];
 export const SCOPE = 'profile';
 export const REDIRECT_URI = 'http://127.0.0.1:8080/cb';
+/** The resource that audience-bound tokens are issued for, as an MCP server's would be. */
+export const RESOURCE = 'https://bench.example/mcp';
 
-/** The module options of every oauthist instance of the benchmark: the defaults, plus scopes. */
+/**
+ * The module options of every oauthist instance of the benchmark: the defaults, plus scopes
+ * and one resource (which changes nothing for tokens issued without an audience).
+ */
 export function oauthistOptions(redis: Redis): OAuthistModuleOptions {
-  return { redis, prefix: 'oauthist', scopes: SCOPES };
+  return { redis, prefix: 'oauthist', scopes: SCOPES, resources: [RESOURCE] };
 }
 
 /** What an instance may set beyond the benchmark's defaults. */
@@ -80,6 +85,8 @@ export interface OauthistInstance {
   readonly client: BenchClient;
   /** Issues a `profile` token to the bench client for a fresh user, as a code exchange would. */
   issueUserToken(userId?: string): Promise<IssuedAccessToken>;
+  /** The same, bound to `RESOURCE` (RFC 8707), as a token for an MCP server is. */
+  issueResourceToken(): Promise<IssuedAccessToken>;
   close(): Promise<void>;
 }
 
@@ -104,6 +111,13 @@ export async function startOauthist(
     client,
     issueUserToken: (userId = newUserId()) =>
       tokens.issueAccessToken({ clientId: client.id, scopes: [SCOPE], extras: { userId } }),
+    issueResourceToken: () =>
+      tokens.issueAccessToken({
+        clientId: client.id,
+        scopes: [SCOPE],
+        extras: { userId: newUserId() },
+        audience: [RESOURCE],
+      }),
     close: async () => {
       await app.close();
       await redis.quit();

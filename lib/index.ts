@@ -11,8 +11,10 @@
 export { OAuthistModule } from './oauthist.module';
 export type {
   IntrospectionPolicy,
+  InitialAccessTokenVerifier,
   OAuthistBruteForceOptions,
   OAuthistClusterNode,
+  OAuthistDynamicRegistrationOptions,
   OAuthistModuleAsyncOptions,
   OAuthistModuleExtras,
   OAuthistModuleOptions,
@@ -20,7 +22,9 @@ export type {
   OAuthistRedisClusterOptions,
   OAuthistRedisOption,
   OAuthistRefreshTokenOptions,
+  OAuthistRegistrationRateLimit,
   OAuthistRoutes,
+  RegistrableGrantType,
 } from './interfaces';
 export { OAUTHIST_OPTIONS } from './options/resolved-options';
 export { OAUTHIST_ROUTES } from './options/resolved-routes';
@@ -29,6 +33,7 @@ export { ResourceIndicators } from './resources/resource-indicators';
 export type { ResolvedOAuthistOptions } from './options/resolved-options';
 export type { BruteForceLimits } from './options/brute-force-limits';
 export type { RefreshTokenPolicy } from './options/refresh-token-policy';
+export type { DynamicRegistrationPolicy } from './options/dynamic-registration-policy';
 export { BoundedCluster } from './redis/bounded-cluster';
 
 // Clients
@@ -41,9 +46,18 @@ export type {
   CreateClientInput,
   ListClientsOptions,
   OAuthClient,
+  PurgeSelfRegisteredOptions,
   RegisteredClient,
   UpdateClientInput,
 } from './interfaces';
+
+// Dynamic client registration (RFC 7591)
+export { ClientRegistrationService } from './registration/client-registration.service';
+export type {
+  ClientRegistration,
+  ClientRegistrationRequest,
+} from './registration/client-registration.service';
+export type { ClientInformationResponse } from './registration/client-information';
 
 // The password grant's user check
 export { UserCredentialsVerifier } from './credentials/user-credentials-verifier';

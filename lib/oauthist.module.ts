@@ -25,6 +25,7 @@ import { OAUTHIST_OPTIONS } from './options/resolved-options';
 import { ClientStore } from './redis/client-store';
 import { GrantStore } from './redis/grant-store';
 import { RedisConnection } from './redis/redis-connection';
+import { ClientRegistrationService } from './registration/client-registration.service';
 import { AttemptLimiter } from './throttling/attempt-limiter';
 import { SignInLimiter } from './throttling/sign-in-limiter';
 import { TokenMinter } from './tokens/token-minter';
@@ -49,6 +50,7 @@ import { TokenService } from './tokens/token.service';
     grantIdsProvider,
     ClientService,
     ClientAuthenticator,
+    ClientRegistrationService,
     TokenMinter,
     TokenService,
     PendingAuthorizations,
@@ -68,6 +70,7 @@ import { TokenService } from './tokens/token.service';
   ],
   exports: [
     ClientService,
+    ClientRegistrationService,
     TokenService,
     GrantService,
     SignInLimiter,

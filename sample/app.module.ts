@@ -57,6 +57,8 @@ export class AppModule {
             implicitGrant: true,
             bearerTokenInQuery: true,
             consentUrl: '/consent',
+            // RFC 7591, open as the contract says, under the default budget per source.
+            dynamicRegistration: {},
           }),
           isGlobal: true,
           // The password grant checks SAMPLE_USERS: the application's verifier replaces

@@ -4,9 +4,11 @@ import { sha256 } from '../crypto/sha256';
 import { OAuthError } from '../errors';
 import type {
   AttributeValue,
+  ClientOrigin,
   CreateClientInput,
   ListClientsOptions,
   OAuthClient,
+  PurgeSelfRegisteredOptions,
   RegisteredClient,
   ClientType,
   UpdateClientInput,
@@ -34,6 +36,23 @@ function newClientId(): string {
   return id;
 }
 const MAX_LIST_LIMIT = 1000;
+// Each purged client is one delete() (a SCAN of its tokens): the batch only bounds one read.
+const PURGE_BATCH = 100;
+
+function pageOf(options: ListClientsOptions): { offset: number; limit: number } {
+  const offset = options.offset ?? 0;
+  const limit = options.limit ?? 100;
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new OAuthError('invalid_request', 'offset must be a whole number >= 0');
+  }
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new OAuthError(
+      'invalid_request',
+      `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`,
+    );
+  }
+  return { offset, limit };
+}
 
 function flag(name: string, value: unknown): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
@@ -69,7 +88,51 @@ export class ClientService {
    * Registers a client. A `web` client gets a 256-bit secret, returned here once and stored
    * only as its hash.
    */
-  async create(input: CreateClientInput): Promise<RegisteredClient> {
+  create(input: CreateClientInput): Promise<RegisteredClient> {
+    return this.createWithOrigin(input, 'operator');
+  }
+
+  /**
+   * @internal Registers a client that registered itself (RFC 7591), by the same rules as
+   * `create()`, marked `dynamic` and kept in the index that `listSelfRegistered()` reads.
+   */
+  createSelfRegistered(input: CreateClientInput): Promise<RegisteredClient> {
+    return this.createWithOrigin(input, 'dynamic');
+  }
+
+  /** Self-registered clients (origin `dynamic`), a page at a time, oldest first. */
+  async listSelfRegistered(options: ListClientsOptions = {}): Promise<OAuthClient[]> {
+    const { offset, limit } = pageOf(options);
+    return (await this.store.listOfOrigin('dynamic', offset, limit)).map(toClient);
+  }
+
+  /** How many self-registered clients there are. */
+  countSelfRegistered(): Promise<number> {
+    return this.store.countOfOrigin('dynamic');
+  }
+
+  /**
+   * Deletes every self-registered client registered before `olderThan`, revoking their tokens
+   * as `delete()` does, and returns how many it deleted. Operators run it from a job: it walks
+   * each client's tokens, so it is not for a request path.
+   */
+  async purgeSelfRegistered(options: PurgeSelfRegisteredOptions): Promise<number> {
+    const before = options?.olderThan;
+    if (!(before instanceof Date) || Number.isNaN(before.getTime())) {
+      throw new OAuthError('invalid_request', 'olderThan must be a valid Date');
+    }
+    let purged = 0;
+    for (;;) {
+      const ids = await this.store.idsOfOriginBefore('dynamic', before.getTime(), PURGE_BATCH);
+      if (ids.length === 0) return purged;
+      for (const id of ids) if (await this.delete(id)) purged += 1;
+    }
+  }
+
+  private async createWithOrigin(
+    input: CreateClientInput,
+    origin: ClientOrigin,
+  ): Promise<RegisteredClient> {
     if (!CLIENT_TYPES.includes(input.clientType)) {
       throw new OAuthError(
         'invalid_client_metadata',
@@ -89,7 +152,7 @@ export class ClientService {
       secretHash: secret === undefined ? null : sha256(secret),
       scopes,
       resourceServer: flag('resourceServer', input.resourceServer) ?? false,
-      origin: 'operator',
+      origin,
     };
     if (!(await this.store.create(record))) {
       throw new OAuthError('server_error', 'a freshly generated client id already exists');
@@ -118,17 +181,7 @@ export class ClientService {
 
   /** A page of registered clients, oldest first. */
   async list(options: ListClientsOptions = {}): Promise<OAuthClient[]> {
-    const offset = options.offset ?? 0;
-    const limit = options.limit ?? 100;
-    if (!Number.isSafeInteger(offset) || offset < 0) {
-      throw new OAuthError('invalid_request', 'offset must be a whole number >= 0');
-    }
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-      throw new OAuthError(
-        'invalid_request',
-        `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`,
-      );
-    }
+    const { offset, limit } = pageOf(options);
     return (await this.store.list(offset, limit)).map(toClient);
   }
 

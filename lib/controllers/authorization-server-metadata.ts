@@ -16,6 +16,8 @@ export interface AuthorizationServerMetadata {
   revocation_endpoint?: string;
   /** The introspection endpoint (RFC 7662). */
   introspection_endpoint?: string;
+  /** The dynamic client registration endpoint (RFC 7591 §3), when registration is on. */
+  registration_endpoint?: string;
   /** The `response_type` values the authorization endpoint takes. */
   response_types_supported: string[];
   /** Where the authorization response parameters go. */
@@ -53,6 +55,7 @@ export function authorizationServerMetadata(
     token_endpoint: at(routes.token),
     revocation_endpoint: at(routes.revoke),
     introspection_endpoint: at(routes.introspect),
+    registration_endpoint: options.dynamicRegistration === null ? undefined : at(routes.register),
     response_types_supported: options.implicitGrant ? ['code', 'token'] : ['code'],
     response_modes_supported: options.implicitGrant ? ['query', 'fragment'] : ['query'],
     grant_types_supported: supported,

@@ -6,6 +6,7 @@ import type { ResolvedRoutes } from '../options/resolved-routes';
 import { createAuthorizationController } from './authorization.controller';
 import { createFormEndpointController } from './form-endpoint.controller';
 import { createMetadataController } from './metadata.controller';
+import { createRegistrationController } from './registration.controller';
 
 /** The controllers of the endpoints the routes keep; a route set to `false` gets none. */
 export function createControllers(routes: ResolvedRoutes): Type<unknown>[] {
@@ -42,6 +43,7 @@ export function createControllers(routes: ResolvedRoutes): Type<unknown>[] {
         ),
     ],
     [routes.metadata, createMetadataController],
+    [routes.register, createRegistrationController],
   ];
   return factories.flatMap(([path, create]) => (path === false ? [] : [create(path)]));
 }

@@ -5,6 +5,7 @@ import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { RequestParameters } from '../protocol/request-parameters';
 import { parseScope } from '../protocol/scope';
 import { refuseScopesBeyondClient } from '../clients/client-scopes';
+import { refuseUnregisteredResponseType } from '../clients/registered-grant-types';
 import { audienceOf, requestedResources } from '../resources/requested-resources';
 
 const MAX_STATE = 1024;
@@ -189,6 +190,7 @@ function checkGrantRequest(
       `response_type ${given} is not supported here`,
     );
   }
+  refuseUnregisteredResponseType(client, given);
   const state = parameters.get('state');
   if (state !== undefined && state.length > MAX_STATE) {
     throw new OAuthError('invalid_request', `state is longer than ${MAX_STATE} characters`);

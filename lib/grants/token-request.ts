@@ -11,6 +11,7 @@ import type { RequestParameters } from '../protocol/request-parameters';
 import { parseScope } from '../protocol/scope';
 import { requestedResources } from '../resources/requested-resources';
 import { refuseScopesBeyondClient } from '../clients/client-scopes';
+import { refuseUnregisteredGrantType } from '../clients/registered-grant-types';
 import type { OAuthResponse } from '../responses/oauth-response';
 import type { IssuedAccessToken } from '../tokens/issued-access-token';
 import type { GrantType, TokenGrantRequest } from './grant-type';
@@ -134,6 +135,8 @@ export class TokenRequest extends ClientRequest {
           'unauthorized_client',
           `a ${client.clientType} client may not use the ${name} grant (RFC 6749 §5.2)`,
         );
+      } else {
+        refuseUnregisteredGrantType(client, name);
       }
       // Checked before the grant's own checks, so that isInvalid() knows about it (RFC 6749 §3.3).
       const scopes =

@@ -105,3 +105,12 @@ export interface ListClientsOptions {
   /** How many clients to return at most. Default 100, at most 1000. */
   limit?: number;
 }
+
+/**
+ * What `ClientService.purgeSelfRegistered()` takes.
+ * @publicApi
+ */
+export interface PurgeSelfRegisteredOptions {
+  /** Self-registered clients registered before this moment are deleted. */
+  olderThan: Date;
+}

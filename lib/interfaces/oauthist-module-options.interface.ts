@@ -151,6 +151,68 @@ export interface OAuthistModuleOptions {
    * the endpoints answer 429 with `Retry-After`. On by default; `false` turns it off.
    */
   bruteForce?: OAuthistBruteForceOptions | false;
+  /**
+   * Turns on dynamic client registration (RFC 7591) at `routes.register`: clients register
+   * themselves, openly or with an initial access token, under a rate limit per source address.
+   * Off by default (`false`): the route answers 404.
+   */
+  dynamicRegistration?: OAuthistDynamicRegistrationOptions | false;
+}
+
+/**
+ * Checks an initial access token (RFC 7591 §3) presented as `Authorization: Bearer <token>`:
+ * true lets the registration through.
+ * @publicApi
+ */
+export type InitialAccessTokenVerifier = (token: string) => boolean | Promise<boolean>;
+
+/**
+ * The grant types a self-registered client may register (RFC 7591 §2). The password grant is
+ * not among them: RFC 9700 §2.4 forbids it, and a client that registers itself is a third party.
+ * @publicApi
+ */
+export type RegistrableGrantType =
+  'authorization_code' | 'implicit' | 'refresh_token' | 'client_credentials';
+
+/**
+ * How dynamic client registration (RFC 7591) is run.
+ * @publicApi
+ */
+export interface OAuthistDynamicRegistrationOptions {
+  /**
+   * Guards registration with an initial access token (RFC 7591 §3): a list of tokens (each at
+   * least 16 characters of RFC 6750 §2.1 `b64token`, compared in constant time), or a function
+   * that checks one. Unset: registration is open to anyone.
+   */
+  initialAccessToken?: readonly string[] | InitialAccessTokenVerifier;
+  /**
+   * Registrations one source address (an IPv6 address's /64) may make per window; past it the
+   * endpoint answers 429 with `Retry-After`. Default 20 per 3600 s; `false`: no limit.
+   */
+  rateLimit?: OAuthistRegistrationRateLimit | false;
+  /**
+   * The scopes a self-registered client may register, each one the server issues; a client
+   * that names no `scope` gets all of them. Unset: any scope the server issues.
+   */
+  scopes?: readonly string[];
+  /**
+   * The grant types a self-registered client may register. Default `authorization_code`,
+   * `implicit` and `refresh_token` (each only while the server serves it): every grant that
+   * needs a user's consent. Add `client_credentials` only if a token that no user granted is
+   * safe to hand anyone who registers.
+   */
+  grantTypes?: readonly RegistrableGrantType[];
+}
+
+/**
+ * The rate limit of dynamic client registration, per source address.
+ * @publicApi
+ */
+export interface OAuthistRegistrationRateLimit {
+  /** Registrations per source within the window. Default 20. */
+  maxPerSource?: number;
+  /** The sliding window, in seconds. Default 3600. */
+  windowSeconds?: number;
 }
 
 /**
@@ -221,6 +283,11 @@ export interface OAuthistRoutes {
    * `resources`, at this path followed by the resource's own path.
    */
   protectedResourceMetadata?: string | false;
+  /**
+   * Default `/oauth/register` (RFC 7591 §3): dynamic client registration, served when the
+   * `dynamicRegistration` option turns it on.
+   */
+  register?: string | false;
 }
 
 /**

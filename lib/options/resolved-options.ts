@@ -1,5 +1,6 @@
 import type { IntrospectionPolicy, OAuthistRedisOption } from '../interfaces';
 import type { BruteForceLimits } from './brute-force-limits';
+import type { DynamicRegistrationPolicy } from './dynamic-registration-policy';
 import type { ResourceIndicators } from '../resources/resource-indicators';
 import type { RefreshTokenPolicy } from './refresh-token-policy';
 
@@ -55,4 +56,6 @@ export interface ResolvedOAuthistOptions {
   readonly commandTimeout: number;
   /** The brute-force limits; `null`: the protection is off. */
   readonly bruteForce: BruteForceLimits | null;
+  /** How dynamic client registration (RFC 7591) runs; `null`: it is off. */
+  readonly dynamicRegistration: DynamicRegistrationPolicy | null;
 }

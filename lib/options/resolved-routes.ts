@@ -20,6 +20,7 @@ const DEFAULT_ROUTES: ResolvedRoutes = {
   introspect: '/oauth/introspect',
   metadata: '/.well-known/oauth-authorization-server',
   protectedResourceMetadata: '/.well-known/oauth-protected-resource',
+  register: '/oauth/register',
 };
 
 /** The `routes` extra with defaults filled in; a path must start with `/`. */

@@ -50,7 +50,19 @@ export class ClientStore {
     if (record.scopes !== null) fields.scopes = JSON.stringify(record.scopes);
     if (record.resourceServer) fields.rs = '1';
     if (record.origin !== 'operator') fields.origin = record.origin;
-    return this.save(record.id, 'create', record.createdAt, fields, [], record.attributes, []);
+    const { keys } = this.redis;
+    const originIndex =
+      record.origin === 'operator' ? keys.allClients() : keys.clientsOfOrigin(record.origin);
+    return this.save(
+      record.id,
+      'create',
+      record.createdAt,
+      fields,
+      [],
+      record.attributes,
+      [],
+      originIndex,
+    );
   }
 
   async update(id: string, change: ClientChange): Promise<boolean> {
@@ -134,6 +146,40 @@ export class ClientStore {
     return storageCall(this.redis.client.zcard(this.redis.keys.allClients()));
   }
 
+  /** A page of the clients of one origin, oldest first. */
+  async listOfOrigin(
+    origin: Exclude<ClientOrigin, 'operator'>,
+    offset: number,
+    limit: number,
+  ): Promise<ClientRecord[]> {
+    const index = this.redis.keys.clientsOfOrigin(origin);
+    const ids = await storageCall(this.redis.client.zrange(index, offset, offset + limit - 1));
+    return this.getMany(ids);
+  }
+
+  /** How many clients of one origin there are. */
+  countOfOrigin(origin: Exclude<ClientOrigin, 'operator'>): Promise<number> {
+    return storageCall(this.redis.client.zcard(this.redis.keys.clientsOfOrigin(origin)));
+  }
+
+  /** Up to `limit` ids of the clients of one origin created before `before` (ms), oldest first. */
+  idsOfOriginBefore(
+    origin: Exclude<ClientOrigin, 'operator'>,
+    before: number,
+    limit: number,
+  ): Promise<string[]> {
+    return storageCall(
+      this.redis.client.zrangebyscore(
+        this.redis.keys.clientsOfOrigin(origin),
+        '-inf',
+        `(${before}`,
+        'LIMIT',
+        0,
+        limit,
+      ),
+    );
+  }
+
   private async getMany(ids: readonly string[]): Promise<ClientRecord[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.client.pipeline();
@@ -155,6 +201,8 @@ export class ClientStore {
     dropFields: readonly string[],
     setAttributes: Readonly<Record<string, string>>,
     unsetAttributes: readonly string[],
+    // Read on create only: an update never changes a client's origin.
+    originIndex = this.redis.keys.allClients(),
   ): Promise<boolean> {
     const { keys } = this.redis;
     const set = Object.entries(setAttributes);
@@ -163,7 +211,7 @@ export class ClientStore {
     const saved = await storageCall(
       this.redis.runScript(
         'saveClient',
-        [keys.client(id), keys.allClients(), ...indexKeys],
+        [keys.client(id), keys.allClients(), originIndex, ...indexKeys],
         [id, mode, createdAt, change],
       ),
     );

@@ -9,8 +9,8 @@ export const DELETE_CLIENT_STATUS = {
 } as const;
 
 /** deleteClient.lua, its includes expanded. */
-export const DELETE_CLIENT_LUA: string = `-- Deletes one client with every attribute index entry that names it. The caller then revokes
--- its grants.
+export const DELETE_CLIENT_LUA: string = `-- Deletes one client with every attribute index entry that names it, and its entry in the
+-- index of its origin. The caller then revokes its grants.
 --
 -- KEYS[1]  the client's hash
 -- KEYS[2]  the sorted set of all client ids
@@ -30,8 +30,11 @@ if #fields == 0 then
   return STATUS.unknown_client
 end
 for i = 1, #fields, 2 do
-  if string.sub(fields[i], 1, 2) == 'i:' then
+  local kind = string.sub(fields[i], 1, 2)
+  if kind == 'i:' then
     rcall('SREM', fields[i + 1], id)
+  elseif kind == 'z:' then
+    rcall('ZREM', fields[i + 1], id)
   end
 end
 rcall('DEL', client)
@@ -2405,7 +2408,9 @@ export const SAVE_CLIENT_LUA: string = `-- Creates or updates one client of the 
 --
 -- KEYS[1]   the client's hash
 -- KEYS[2]   the sorted set of all client ids
--- KEYS[3..] one attribute index set per entry of change.set, in the same order
+-- KEYS[3]   on create, the sorted set of the clients of its origin (self-registered ones), or
+--           KEYS[2] again for a client the operator registered, which KEYS[2] lists already
+-- KEYS[4..] one attribute index set per entry of change.set, in the same order
 -- ARGV[1]   the client id
 -- ARGV[2]   'create' or 'update'
 -- ARGV[3]   creation time in ms (the client's score in KEYS[2]; read on create only)
@@ -2415,14 +2420,15 @@ export const SAVE_CLIENT_LUA: string = `-- Creates or updates one client of the 
 --- @status saved 1
 --- @status conflict 0  the client already exists (create) or does not (update): nothing saved
 --
--- Each attribute's index key is kept in the hash as field 'i:<name>', so a later change or a
--- delete finds the old index entry without building key names here.
+-- Each attribute's index key is kept in the hash as field 'i:<name>', and the origin's index
+-- as field 'z:origin', so a later change or a delete finds the old index entries without
+-- building key names here.
 local STATUS = {
   saved = 1,
   conflict = 0,
 }
 local rcall = redis.call
-local client, all, id, mode = KEYS[1], KEYS[2], ARGV[1], ARGV[2]
+local client, all, origin, id, mode = KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2]
 
 local exists = rcall('EXISTS', client) == 1
 if (mode == 'create') == exists then
@@ -2431,7 +2437,7 @@ end
 
 local change = cjson.decode(ARGV[4])
 for i, pair in ipairs(change.set) do
-  local name, value, indexKey = pair[1], pair[2], KEYS[i + 2]
+  local name, value, indexKey = pair[1], pair[2], KEYS[i + 3]
   local old = rcall('HGET', client, 'i:' .. name)
   if old and old ~= indexKey then
     rcall('SREM', old, id)
@@ -2454,6 +2460,10 @@ for _, field in ipairs(change.drop) do
 end
 if mode == 'create' then
   rcall('ZADD', all, ARGV[3], id)
+  if origin ~= all then
+    rcall('ZADD', origin, ARGV[3], id)
+    rcall('HSET', client, 'z:origin', origin)
+  end
 end
 return STATUS.saved
 `;

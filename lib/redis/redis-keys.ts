@@ -1,4 +1,8 @@
+import type { ClientOrigin } from '../interfaces';
 import { keySegment } from './key-segment';
+
+/** What attempts are counted of: see `attempts()` and `attemptsOf()`. */
+type AttemptKind = 'client' | 'username' | 'pending' | 'registration';
 
 /** A grant id: 16 base64url characters (see `GrantIds`). */
 const GRANT_ID = /^[A-Za-z0-9_-]{16}$/;
@@ -38,6 +42,15 @@ export class RedisKeys {
   /** Sorted set: every client id, scored by creation time, for paginated listing. */
   allClients(): string {
     return `${this.registry}:all`;
+  }
+
+  /**
+   * Sorted set: the ids of the clients of one origin other than `operator` (self-registered ones
+   * are `dynamic`), scored by creation time, so that they are listed and purged without reading
+   * every client.
+   */
+  clientsOfOrigin(origin: Exclude<ClientOrigin, 'operator'>): string {
+    return `${this.registry}:origin:${keySegment(origin)}`;
   }
 
   /** Set: ids of the clients whose attribute `name` equals `value`. */
@@ -99,7 +112,7 @@ export class RedisKeys {
    * script reads both: an attack on an id loads the registry's slot, which its lookups load
    * anyway. Each username has a tag of its own, so an attack on one name loads one slot.
    */
-  attempts(subject: 'client' | 'username' | 'pending', id: string, source: string): string {
+  attempts(subject: AttemptKind, id: string, source: string): string {
     return `${this.attemptsOf(subject, id)}:${keySegment(source)}`;
   }
 
@@ -113,9 +126,9 @@ export class RedisKeys {
 
   /**
    * Sorted set: the recent counted attempts at one username from every source together, or
-   * the authorization requests one source (the id) started.
+   * the authorization requests or client registrations one source (the id) made.
    */
-  attemptsOf(subject: 'client' | 'username' | 'pending', id: string): string {
+  attemptsOf(subject: AttemptKind, id: string): string {
     return subject === 'client'
       ? `${this.registry}:client:${keySegment(id)}:attempts`
       : `${this.prefix}:{${subject}:${keySegment(id)}}:attempts`;

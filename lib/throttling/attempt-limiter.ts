@@ -5,7 +5,7 @@ import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-o
 import { RedisConnection } from '../redis/redis-connection';
 import { storageCall } from '../redis/storage-call';
 import { UNKNOWN_SOURCE } from './attempt-source';
-import { AttemptSubject, pendingSubject } from './attempt-subject';
+import { AttemptSubject, pendingSubject, registrationSubject } from './attempt-subject';
 import { LimitedAttempt } from './limited-attempt';
 import { tooManyAttempts } from './too-many-attempts';
 
@@ -63,16 +63,35 @@ export class AttemptLimiter {
   async countPending(source: string): Promise<void> {
     const limit = this.options.pendingAuthorizationsPerSource;
     if (limit === null) return;
+    await this.countPerSource(pendingSubject(source), this.options.pendingAuthorizationTtl, limit);
+  }
+
+  /**
+   * Counts one client registration (RFC 7591) made by `source`; throws `temporarily_unavailable`
+   * (429, Retry-After) instead when the source made the `dynamicRegistration.rateLimit` of them
+   * within its window.
+   */
+  async countRegistration(source: string): Promise<void> {
+    const limit = this.options.dynamicRegistration?.rateLimit ?? null;
+    if (limit === null) return;
+    await this.countPerSource(registrationSubject(source), limit.windowSeconds, limit.maxPerSource);
+  }
+
+  private async countPerSource(
+    subject: AttemptSubject,
+    windowSeconds: number,
+    limit: number,
+  ): Promise<void> {
     const reply = await storageCall(
       this.redis.runScript(
         'limitAttempts',
-        [this.redis.keys.attemptsOf('pending', source)],
-        [this.options.pendingAuthorizationTtl * 1000, limit, attemptId()],
+        [this.redis.keys.attemptsOf(subject.kind, subject.source)],
+        [windowSeconds * 1000, limit, attemptId()],
       ),
     );
     if (typeof reply !== 'number')
       throw new Error(`unexpected reply of the limitAttempts script: ${JSON.stringify(reply)}`);
-    if (reply > 0) throw tooManyAttempts(pendingSubject(source), reply);
+    if (reply > 0) throw tooManyAttempts(subject, reply);
   }
 
   /** Starts counting an attempt whose outcome only the application knows (see `LimitedAttempt`). */

@@ -7,7 +7,7 @@ import { UNKNOWN_SOURCE } from './attempt-source';
  * counted per identifier and source: an attacker elsewhere cannot lock the rightful party out.
  */
 export interface AttemptSubject {
-  readonly kind: 'client' | 'username' | 'pending';
+  readonly kind: 'client' | 'username' | 'pending' | 'registration';
   readonly id: string;
   /** `attemptSource()` of the request's address. */
   readonly source: string;
@@ -38,4 +38,12 @@ export function usernameSubject(username: string, source = UNKNOWN_SOURCE): Atte
  */
 export function pendingSubject(source: string): AttemptSubject {
   return { kind: 'pending', id: source, source };
+}
+
+/**
+ * The subject of the client registrations one source makes (RFC 7591): each registered client
+ * stays in Redis until it is purged, so what one source can make Redis hold is bounded.
+ */
+export function registrationSubject(source: string): AttemptSubject {
+  return { kind: 'registration', id: source, source };
 }

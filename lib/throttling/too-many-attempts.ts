@@ -18,6 +18,13 @@ export function tooManyAttempts(subject: AttemptSubject, waitMs: number): OAuthE
       { status: 429, headers },
     );
   }
+  if (subject.kind === 'registration') {
+    return new OAuthError(
+      'temporarily_unavailable',
+      'too many client registrations from this address; try again after Retry-After seconds',
+      { status: 429, headers },
+    );
+  }
   return subject.kind === 'client'
     ? new OAuthError(
         'invalid_client',

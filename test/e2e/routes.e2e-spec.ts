@@ -14,6 +14,7 @@ const DEFAULT_PATHS: Readonly<Record<Endpoint, string>> = {
   introspect: '/oauth/introspect',
   metadata: '/.well-known/oauth-authorization-server',
   protectedResourceMetadata: '/.well-known/oauth-protected-resource',
+  register: '/oauth/register',
 };
 
 const CUSTOM_PATHS: Readonly<Record<Endpoint, string>> = {
@@ -23,12 +24,16 @@ const CUSTOM_PATHS: Readonly<Record<Endpoint, string>> = {
   introspect: '/v2/auth/introspect',
   metadata: '/v2/auth/metadata',
   protectedResourceMetadata: '/v2/resource-metadata',
+  register: '/v2/auth/register',
 };
 
 const ENDPOINTS = Object.keys(DEFAULT_PATHS) as Endpoint[];
 
 /** A resource, so that its metadata is served (RFC 9728). */
 const RESOURCE = 'https://rs.example/mcp';
+
+/** Every endpoint on: a resource for its metadata, and dynamic registration (RFC 7591). */
+const EVERY_ENDPOINT = { resources: [RESOURCE], dynamicRegistration: {} };
 
 /**
  * Asks the endpoint something only it answers this way (a request without parameters), so that
@@ -70,6 +75,13 @@ async function expectServed(e2e: E2eApp, endpoint: Endpoint, path: string): Prom
       expect(response.body.issuer).toBe(`http://127.0.0.1:${port}`);
       return;
     }
+    case 'register':
+      expectTokenError(await http.post(path).send({}), {
+        status: 400,
+        error: 'invalid_redirect_uri',
+        description: 'redirect_uris is required: at least one redirect URI (RFC 7591 section 2)',
+      });
+      return;
     case 'protectedResourceMetadata': {
       // RFC 9728 §3.1: the resource's path follows the well-known one.
       const response = await http.get(`${path}/mcp`);
@@ -105,7 +117,7 @@ describe.each(ADAPTERS)('endpoint routes (%s)', (adapter) => {
   describe('without a routes argument', () => {
     let e2e: E2eApp;
     beforeAll(async () => {
-      e2e = await startE2eApp(adapter, { resources: [RESOURCE] });
+      e2e = await startE2eApp(adapter, EVERY_ENDPOINT);
     });
     afterAll(() => e2e.close());
 
@@ -119,7 +131,7 @@ describe.each(ADAPTERS)('endpoint routes (%s)', (adapter) => {
     beforeAll(async () => {
       e2e = await startE2eApp(
         adapter,
-        { issuer: 'https://as.example', resources: [RESOURCE] },
+        { issuer: 'https://as.example', ...EVERY_ENDPOINT },
         CUSTOM_PATHS,
       );
     });
@@ -145,6 +157,7 @@ describe.each(ADAPTERS)('endpoint routes (%s)', (adapter) => {
         token_endpoint: 'https://as.example/v2/auth/token',
         revocation_endpoint: 'https://as.example/v2/auth/revoke',
         introspection_endpoint: 'https://as.example/v2/auth/introspect',
+        registration_endpoint: 'https://as.example/v2/auth/register',
       });
     });
   });
@@ -152,7 +165,7 @@ describe.each(ADAPTERS)('endpoint routes (%s)', (adapter) => {
   describe.each(ENDPOINTS)('with %s set to false', (removed) => {
     let e2e: E2eApp;
     beforeAll(async () => {
-      e2e = await startE2eApp(adapter, { resources: [RESOURCE] }, { [removed]: false });
+      e2e = await startE2eApp(adapter, EVERY_ENDPOINT, { [removed]: false });
     });
     afterAll(() => e2e.close());
 

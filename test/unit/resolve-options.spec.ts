@@ -35,6 +35,7 @@ describe('resolveOptions', () => {
       bruteForce: { maxFailures: 10, maxFailuresPerUsername: 100, windowSeconds: 300 },
       refreshTokens: null,
       resources: null,
+      dynamicRegistration: null,
     });
   });
 

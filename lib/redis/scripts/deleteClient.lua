@@ -1,5 +1,5 @@
--- Deletes one client with every attribute index entry that names it. The caller then revokes
--- its grants.
+-- Deletes one client with every attribute index entry that names it, and its entry in the
+-- index of its origin. The caller then revokes its grants.
 --
 -- KEYS[1]  the client's hash
 -- KEYS[2]  the sorted set of all client ids
@@ -15,8 +15,11 @@ if #fields == 0 then
   return STATUS.unknown_client
 end
 for i = 1, #fields, 2 do
-  if string.sub(fields[i], 1, 2) == 'i:' then
+  local kind = string.sub(fields[i], 1, 2)
+  if kind == 'i:' then
     rcall('SREM', fields[i + 1], id)
+  elseif kind == 'z:' then
+    rcall('ZREM', fields[i + 1], id)
   end
 end
 rcall('DEL', client)

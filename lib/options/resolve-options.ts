@@ -6,6 +6,7 @@ import type {
   OAuthistRedisClusterOptions,
 } from '../interfaces';
 import { resolveBruteForce } from './brute-force-limits';
+import { resolveClientMetadataDocuments } from './client-metadata-document-policy';
 import { resolveRefreshTokens } from './refresh-token-policy';
 import { ResourceIndicators } from '../resources/resource-indicators';
 import type { ResolvedOAuthistOptions } from './resolved-options';
@@ -248,5 +249,6 @@ export function resolveOptions(
     realm: realm(options.realm),
     commandTimeout: positiveInteger('commandTimeout', options.commandTimeout, 2000),
     bruteForce: resolveBruteForce(options.bruteForce),
+    clientMetadataDocuments: resolveClientMetadataDocuments(options.clientMetadataDocuments),
   };
 }

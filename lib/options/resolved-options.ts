@@ -1,5 +1,6 @@
 import type { IntrospectionPolicy, OAuthistRedisOption } from '../interfaces';
 import type { BruteForceLimits } from './brute-force-limits';
+import type { ClientMetadataDocumentPolicy } from './client-metadata-document-policy';
 import type { ResourceIndicators } from '../resources/resource-indicators';
 import type { RefreshTokenPolicy } from './refresh-token-policy';
 
@@ -55,4 +56,6 @@ export interface ResolvedOAuthistOptions {
   readonly commandTimeout: number;
   /** The brute-force limits; `null`: the protection is off. */
   readonly bruteForce: BruteForceLimits | null;
+  /** How Client ID Metadata Documents are read; `null`: an `https` client id is not fetched. */
+  readonly clientMetadataDocuments: ClientMetadataDocumentPolicy | null;
 }

@@ -1,5 +1,5 @@
 import { CODE_VERIFIER, S256_CHALLENGE } from '../crypto/pkce';
-import { OAuthError, OAuthErrorCode } from '../errors';
+import { OAuthError, OAuthErrorCode, StorageUnavailableError } from '../errors';
 import type { OAuthClient } from '../interfaces';
 import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { RequestParameters } from '../protocol/request-parameters';
@@ -109,7 +109,10 @@ export interface AuthorizationCheckContext {
     ResolvedOAuthistOptions,
     'scopes' | 'implicitGrant' | 'allowPlainPkce' | 'resources'
   >;
-  /** The registered client with this id, or `null`. */
+  /**
+   * The registered client with this id, or `null`; an `OAuthError` (a client metadata document
+   * that cannot be read) makes the request broken with that error.
+   */
   findClient(clientId: string): Promise<OAuthClient | null>;
 }
 
@@ -247,7 +250,14 @@ export async function checkAuthorizationRequest(
     );
   const clientId = parameters.get('client_id');
   if (clientId === undefined) return broken('invalid_request', 'client_id is missing', null, state);
-  const client = await context.findClient(clientId);
+  let client: OAuthClient | null;
+  try {
+    client = await context.findClient(clientId);
+  } catch (error) {
+    // Storage going away is the endpoint's to answer (503), not the client's fault.
+    if (!(error instanceof OAuthError) || error instanceof StorageUnavailableError) throw error;
+    return broken(error.error, error.description, null, state);
+  }
   if (client === null)
     return broken('invalid_client', 'client_id names no registered client', null, state);
   let redirectUri: string;

@@ -12,6 +12,7 @@ export { OAuthistModule } from './oauthist.module';
 export type {
   IntrospectionPolicy,
   OAuthistBruteForceOptions,
+  OAuthistClientMetadataDocumentOptions,
   OAuthistClusterNode,
   OAuthistModuleAsyncOptions,
   OAuthistModuleExtras,
@@ -29,6 +30,7 @@ export { ResourceIndicators } from './resources/resource-indicators';
 export type { ResolvedOAuthistOptions } from './options/resolved-options';
 export type { BruteForceLimits } from './options/brute-force-limits';
 export type { RefreshTokenPolicy } from './options/refresh-token-policy';
+export type { ClientMetadataDocumentPolicy } from './options/client-metadata-document-policy';
 export { BoundedCluster } from './redis/bounded-cluster';
 
 // Clients
@@ -44,6 +46,10 @@ export type {
   RegisteredClient,
   UpdateClientInput,
 } from './interfaces';
+
+// Client ID Metadata Documents: how their hosts are resolved
+export { CLIENT_METADATA_DOCUMENT_RESOLVER } from './metadata-documents/host-resolver';
+export type { HostResolver, ResolvedAddress } from './metadata-documents/host-resolver';
 
 // The password grant's user check
 export { UserCredentialsVerifier } from './credentials/user-credentials-verifier';

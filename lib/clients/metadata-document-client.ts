@@ -40,7 +40,8 @@ function checked<T>(check: () => T): T {
 function authMethod(document: Readonly<Record<string, unknown>>): 'none' {
   // RFC 7591 §2 defaults to client_secret_basic, which §4.1 of the draft rules out for every
   // document: the only default a document can mean is none.
-  const method = document.token_endpoint_auth_method ?? 'none';
+  const given = document.token_endpoint_auth_method;
+  const method = given === undefined ? 'none' : given;
   if (method === 'none') return method;
   if (typeof method === 'string' && SHARED_SECRET_METHODS.has(method)) {
     refuse(

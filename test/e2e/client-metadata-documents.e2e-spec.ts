@@ -155,6 +155,18 @@ describe.each(ADAPTERS)('Client ID Metadata Documents over HTTP (%s)', (adapter)
       });
     });
 
+    it("an otherwise invalid request is shown, not redirected: the document's redirect URIs vouch for nothing (RFC 9700 §4.11.2)", async () => {
+      const clientId = documents.serveDocument(freshPath(), { scope: 'profile' });
+      const response = await request(e2e.server)
+        .get('/oauth/authorize')
+        .query({ ...authorizeQuery(clientId, pkcePair().challenge), scope: 'email' });
+      expectErrorPage(response, {
+        status: 400,
+        error: 'invalid_scope',
+        description: 'this client may not ask for: email (RFC 6749 section 3.3)',
+      });
+    });
+
     it('a document that cannot be read is invalid_client at the token endpoint', async () => {
       const path = freshPath();
       documents.serve(path, { status: 404, body: 'gone' });

@@ -35,7 +35,6 @@ export function looksLikeClientIdUrl(clientId: string, allowLoopbackHttp: boolea
  */
 export function parseClientIdUrl(clientId: string, allowLoopbackHttp: boolean): URL {
   if (clientId.length > MAX_LENGTH) refuse(`it is longer than ${MAX_LENGTH} characters`);
-  // eslint-disable-next-line no-control-regex
   if (/[^\x21-\x7e]/.test(clientId)) {
     refuse('it holds white space, control or non-ASCII characters');
   }

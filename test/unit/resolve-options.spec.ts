@@ -178,10 +178,7 @@ describe('resolveOptions', () => {
       'clientMetadataDocuments.allowLoopbackHttp',
     ],
     [{ redis, clientMetadataDocuments: { timeoutMs: 0 } }, 'clientMetadataDocuments.timeoutMs'],
-    [
-      { redis, clientMetadataDocuments: { timeoutMs: 60001 } },
-      'clientMetadataDocuments.timeoutMs',
-    ],
+    [{ redis, clientMetadataDocuments: { timeoutMs: 60001 } }, 'clientMetadataDocuments.timeoutMs'],
     [
       { redis, clientMetadataDocuments: { maxDocumentBytes: 100 } },
       'clientMetadataDocuments.maxDocumentBytes',

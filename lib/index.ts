@@ -13,6 +13,7 @@ export type {
   IntrospectionPolicy,
   InitialAccessTokenVerifier,
   OAuthistBruteForceOptions,
+  OAuthistClientMetadataDocumentOptions,
   OAuthistClusterNode,
   OAuthistDynamicRegistrationOptions,
   OAuthistModuleAsyncOptions,
@@ -34,6 +35,7 @@ export type { ResolvedOAuthistOptions } from './options/resolved-options';
 export type { BruteForceLimits } from './options/brute-force-limits';
 export type { RefreshTokenPolicy } from './options/refresh-token-policy';
 export type { DynamicRegistrationPolicy } from './options/dynamic-registration-policy';
+export type { ClientMetadataDocumentPolicy } from './options/client-metadata-document-policy';
 export { BoundedCluster } from './redis/bounded-cluster';
 
 // Clients
@@ -58,6 +60,9 @@ export type {
   ClientRegistrationRequest,
 } from './registration/client-registration.service';
 export type { ClientInformationResponse } from './registration/client-information';
+// Client ID Metadata Documents: how their hosts are resolved
+export { CLIENT_METADATA_DOCUMENT_RESOLVER } from './metadata-documents/host-resolver';
+export type { HostResolver, ResolvedAddress } from './metadata-documents/host-resolver';
 
 // The password grant's user check
 export { UserCredentialsVerifier } from './credentials/user-credentials-verifier';

@@ -2,6 +2,7 @@ import { DynamicModule, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import { ClientAuthenticator } from './clients/client-authenticator';
 import { ClientService } from './clients/client.service';
+import { MetadataDocumentClients } from './clients/metadata-document-clients';
 import { AuthorizationEndpoint } from './controllers/authorization-endpoint';
 import { OAuthErrorFilter } from './filters/oauth-error.filter';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
@@ -19,10 +20,13 @@ import { ConfigurableModuleClass } from './oauthist.module-definition';
 import {
   grantIdsProvider,
   noUserCredentialsVerifierProvider,
+  systemHostResolverProvider,
   resolvedOptionsProvider,
 } from './oauthist.providers';
 import { OAUTHIST_OPTIONS } from './options/resolved-options';
 import { ClientStore } from './redis/client-store';
+import { MetadataDocumentStore } from './redis/metadata-document-store';
+import { MetadataDocumentFetcher } from './metadata-documents/metadata-document-fetcher';
 import { GrantStore } from './redis/grant-store';
 import { RedisConnection } from './redis/redis-connection';
 import { ClientRegistrationService } from './registration/client-registration.service';
@@ -44,6 +48,10 @@ import { TokenService } from './tokens/token.service';
     noUserCredentialsVerifierProvider,
     RedisConnection,
     ClientStore,
+    MetadataDocumentStore,
+    systemHostResolverProvider,
+    MetadataDocumentFetcher,
+    MetadataDocumentClients,
     GrantStore,
     AttemptLimiter,
     SignInLimiter,

@@ -2,6 +2,10 @@ import type { Provider } from '@nestjs/common';
 import { UserCredentialsVerifier } from './credentials/user-credentials-verifier';
 import { GrantIds } from './crypto/grant-ids';
 import type { OAuthistModuleOptions } from './interfaces';
+import {
+  CLIENT_METADATA_DOCUMENT_RESOLVER,
+  systemHostResolver,
+} from './metadata-documents/host-resolver';
 import { OAUTHIST_MODULE_OPTIONS } from './oauthist.module-definition';
 import { resolveOptions } from './options/resolve-options';
 import { OAUTHIST_OPTIONS } from './options/resolved-options';
@@ -23,6 +27,15 @@ export const resolvedOptionsProvider: Provider = {
 export const noUserCredentialsVerifierProvider: Provider = {
   provide: UserCredentialsVerifier,
   useFactory: (): UserCredentialsVerifier | null => null,
+};
+
+/**
+ * The system's resolver for Client ID Metadata Document hosts; `extraProviders` (which come
+ * after this one) replace it.
+ */
+export const systemHostResolverProvider: Provider = {
+  provide: CLIENT_METADATA_DOCUMENT_RESOLVER,
+  useValue: systemHostResolver,
 };
 
 /**

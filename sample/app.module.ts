@@ -54,6 +54,9 @@ export class AppModule {
                 : { ttl: sample.refreshTokenTtl, reuseGraceSeconds: sample.refreshReuseGrace },
             // RFC 8707: tokens may be bound to the MCP endpoint or to the API, under the issuer.
             resources: ['/mcp', '/api'],
+            // An https client_id is read as a Client ID Metadata Document, as MCP clients expect;
+            // loopback http documents only when asked for, to try a client on this machine.
+            clientMetadataDocuments: { allowLoopbackHttp: sample.cimdAllowLoopback },
             implicitGrant: true,
             bearerTokenInQuery: true,
             consentUrl: '/consent',

@@ -22,6 +22,8 @@ export interface SampleConfig {
    * (X-Forwarded-For, X-Forwarded-Proto). `false`: none, the socket's peer is the client.
    */
   readonly trustProxy: boolean | number | string;
+  /** `OAUTHIST_CIMD_ALLOW_LOOPBACK=1`: client metadata documents may be loopback `http` URLs. */
+  readonly cimdAllowLoopback: boolean;
 }
 
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -89,5 +91,6 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     redisUrl: env.REDIS_URL || undefined,
     redisClusterNodes: clusterNodes(env.REDIS_CLUSTER_NODES),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    cimdAllowLoopback: env.OAUTHIST_CIMD_ALLOW_LOOPBACK === '1',
   };
 }

@@ -10,6 +10,7 @@ import { attemptSource } from '../throttling/attempt-source';
 import { clientSubject } from '../throttling/attempt-subject';
 import { tooManyAttempts } from '../throttling/too-many-attempts';
 import { clientWithSecret, toClient } from './client-records';
+import { MetadataDocumentClients } from './metadata-document-clients';
 
 /**
  * How a client authenticated at the token endpoint (RFC 7591 §2 names).
@@ -47,6 +48,7 @@ export class ClientAuthenticator {
     private readonly store: ClientStore,
     private readonly limiter: AttemptLimiter,
     @Inject(OAUTHIST_OPTIONS) options: ResolvedOAuthistOptions,
+    private readonly documents: MetadataDocumentClients,
   ) {
     this.realm = options.realm;
   }
@@ -89,6 +91,9 @@ export class ClientAuthenticator {
       return { client, method: 'client_secret_post' };
     }
     if (bodyId !== undefined) {
+      if (bodyId.isWellFormed() && this.documents.handles(bodyId)) {
+        return { client: await this.documentClient(bodyId), method: 'none' };
+      }
       const record = bodyId.isWellFormed() ? await this.store.get(bodyId) : null;
       if (record === null) throw this.invalidClient('client_id names no registered client');
       const client = toClient(record);
@@ -97,6 +102,18 @@ export class ClientAuthenticator {
       return { client, method: 'none' };
     }
     return { client: null, method: 'none' };
+  }
+
+  /** The client of a Client ID Metadata Document, its failure as this server's `invalid_client`. */
+  private async documentClient(clientId: string): Promise<OAuthClient> {
+    try {
+      return await this.documents.get(clientId);
+    } catch (error) {
+      if (error instanceof OAuthError && error.error === 'invalid_client') {
+        throw this.invalidClient(error.description);
+      }
+      throw error;
+    }
   }
 
   /**
@@ -110,6 +127,12 @@ export class ClientAuthenticator {
     secret: string,
     parameters: RequestParameters,
   ): Promise<OAuthClient> {
+    // There is no secret to guess: say what is wrong rather than count a failure.
+    if (id.isWellFormed() && this.documents.handles(id)) {
+      throw this.invalidClient(
+        'a client metadata document describes a public client, which sends client_id without a secret (CIMD section 4.1)',
+      );
+    }
     const subject = clientSubject(id, attemptSource(parameters.sourceAddress));
     // An id that is not well-formed names no client, but its guesses are counted all the same.
     if (!id.isWellFormed() || id.length === 0) {

@@ -20,6 +20,7 @@ import { attributeName, attributeValue, attributeValues } from './client-attribu
 import { CLIENT_TYPES, isConfidentialType } from './client-type';
 import { clientWithSecret, toClient } from './client-records';
 import { clientScopes } from './client-scopes';
+import { MetadataDocumentClients } from './metadata-document-clients';
 import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { validateRedirectUrl } from './redirect-url';
 
@@ -82,6 +83,7 @@ export class ClientService {
     private readonly grants: GrantStore,
     private readonly grantIds: GrantIds,
     @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
+    private readonly documents: MetadataDocumentClients,
   ) {}
 
   /**
@@ -161,8 +163,16 @@ export class ClientService {
     return secret === undefined ? client : { ...client, secret };
   }
 
-  /** The client with this id, or `null`. */
+  /**
+   * The client with this id, or `null`. With the `clientMetadataDocuments` option on, an
+   * `https` client id is read from its Client ID Metadata Document instead (from the cache when
+   * it is there): the client it describes, with origin `metadata-document`; a URL, fetch or
+   * document that is not acceptable throws `OAuthError` `invalid_client` saying why.
+   */
   async get(clientId: string): Promise<OAuthClient | null> {
+    if (typeof clientId === 'string' && this.documents.handles(clientId)) {
+      return this.documents.get(clientId);
+    }
     const record = await this.loadRecord(clientId);
     return record && toClient(record);
   }

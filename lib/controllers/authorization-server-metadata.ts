@@ -36,6 +36,11 @@ export interface AuthorizationServerMetadata {
   scopes_supported?: string[];
   /** Whether authorization responses carry `iss` (RFC 9207). */
   authorization_response_iss_parameter_supported: boolean;
+  /**
+   * `true` when a `client_id` may be the URL of an OAuth Client ID Metadata Document
+   * (draft-ietf-oauth-client-id-metadata-document); absent when the option is off.
+   */
+  client_id_metadata_document_supported?: boolean;
 }
 
 /** The metadata document of a server with these options and routes, under `issuer`. */
@@ -69,5 +74,7 @@ export function authorizationServerMetadata(
     code_challenge_methods_supported: options.allowPlainPkce ? ['S256', 'plain'] : ['S256'],
     scopes_supported: options.scopes === null ? undefined : [...options.scopes],
     authorization_response_iss_parameter_supported: options.issuer !== null,
+    client_id_metadata_document_supported:
+      options.clientMetadataDocuments === null ? undefined : true,
   };
 }

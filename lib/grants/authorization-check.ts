@@ -1,5 +1,5 @@
 import { CODE_VERIFIER, S256_CHALLENGE } from '../crypto/pkce';
-import { OAuthError, OAuthErrorCode } from '../errors';
+import { OAuthError, OAuthErrorCode, StorageUnavailableError } from '../errors';
 import type { OAuthClient } from '../interfaces';
 import type { ResolvedOAuthistOptions } from '../options/resolved-options';
 import type { RequestParameters } from '../protocol/request-parameters';
@@ -110,7 +110,10 @@ export interface AuthorizationCheckContext {
     ResolvedOAuthistOptions,
     'scopes' | 'implicitGrant' | 'allowPlainPkce' | 'resources'
   >;
-  /** The registered client with this id, or `null`. */
+  /**
+   * The registered client with this id, or `null`; an `OAuthError` (a client metadata document
+   * that cannot be read) makes the request broken with that error.
+   */
   findClient(clientId: string): Promise<OAuthClient | null>;
 }
 
@@ -249,7 +252,14 @@ export async function checkAuthorizationRequest(
     );
   const clientId = parameters.get('client_id');
   if (clientId === undefined) return broken('invalid_request', 'client_id is missing', null, state);
-  const client = await context.findClient(clientId);
+  let client: OAuthClient | null;
+  try {
+    client = await context.findClient(clientId);
+  } catch (error) {
+    // Storage going away is the endpoint's to answer (503), not the client's fault.
+    if (!(error instanceof OAuthError) || error instanceof StorageUnavailableError) throw error;
+    return broken(error.error, error.description, null, state);
+  }
   if (client === null)
     return broken('invalid_client', 'client_id names no registered client', null, state);
   let redirectUri: string;
@@ -286,6 +296,12 @@ export async function checkAuthorizationRequest(
     });
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
+    // Anyone can publish a metadata document naming any redirect URI: an error redirected there
+    // before the user has seen anything would make this server an open redirector (RFC 9700
+    // §4.11.2), so such a client's error is shown here instead.
+    if (client.origin === 'metadata-document') {
+      return Object.freeze({ kind: 'broken', error, client, state });
+    }
     return Object.freeze({ kind: 'invalid', error, client, redirectUri, state });
   }
 }

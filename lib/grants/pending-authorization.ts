@@ -24,6 +24,17 @@ export class PendingAuthorization {
     readonly client: OAuthClient,
   ) {}
 
+  /**
+   * The host (and port, if not the default) of the client's Client ID Metadata Document, for
+   * a client known only by its document (`client.origin` `metadata-document`), else
+   * `undefined`. The document's name and logo are whatever its author chose; the host is
+   * what the user can trust, so a consent page should show it prominently (draft, OAuth
+   * Phishing Attacks).
+   */
+  get clientMetadataHost(): string | undefined {
+    return this.client.origin === 'metadata-document' ? new URL(this.client.id).host : undefined;
+  }
+
   /** `code` for the authorization code grant, `token` for the implicit grant. */
   get responseType(): 'code' | 'token' {
     return this.data.responseType;

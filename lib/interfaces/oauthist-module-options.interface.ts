@@ -157,6 +157,14 @@ export interface OAuthistModuleOptions {
    * Off by default (`false`): the route answers 404.
    */
   dynamicRegistration?: OAuthistDynamicRegistrationOptions | false;
+  /**
+   * Reads a `client_id` that is an `https` URL as an OAuth Client ID Metadata Document
+   * (draft-ietf-oauth-client-id-metadata-document): the client is whatever the document at that
+   * URL says, without registration. Only public clients (`token_endpoint_auth_method: "none"`)
+   * are accepted, and the fetch refuses every special-use address (RFC 6890). `true` turns it on
+   * with the defaults. Off by default: fetching URLs that anyone names is a deliberate choice.
+   */
+  clientMetadataDocuments?: OAuthistClientMetadataDocumentOptions | boolean;
 }
 
 /**
@@ -213,6 +221,41 @@ export interface OAuthistRegistrationRateLimit {
   maxPerSource?: number;
   /** The sliding window, in seconds. Default 3600. */
   windowSeconds?: number;
+}
+
+/**
+ * How Client ID Metadata Documents are fetched and cached.
+ * @publicApi
+ */
+export interface OAuthistClientMetadataDocumentOptions {
+  /**
+   * Also fetches documents from `http://localhost`, `http://127.0.0.1` (any of 127/8) and
+   * `http://[::1]` URLs, and lets loopback addresses, and only those, through the address
+   * check. For local testing only: in production it lets anyone make the server call services
+   * on its own loopback interface. Default false.
+   */
+  allowLoopbackHttp?: boolean;
+  /** Milliseconds the whole fetch (connection, TLS, answer) may take. Default 5000, at most 60000. */
+  timeoutMs?: number;
+  /**
+   * Bytes of a document read at most; a larger one is refused. Default 5120, the 5 KiB the
+   * draft recommends; at most 1 MiB.
+   */
+  maxDocumentBytes?: number;
+  /**
+   * Seconds a document is kept at least, whatever its `Cache-Control: max-age` says (a
+   * `no-store` document is never kept). Default 300.
+   */
+  minCacheSeconds?: number;
+  /** Seconds a document is kept at most. Default 86400 (one day). */
+  maxCacheSeconds?: number;
+  /** Seconds a document without `max-age` is kept, within the bounds. Default 3600. */
+  defaultCacheSeconds?: number;
+  /**
+   * Seconds a failed fetch or an invalid document is remembered, so that one bad `client_id`
+   * cannot make the server fetch on every request. Default 60; 0 fetches again every time.
+   */
+  failureCacheSeconds?: number;
 }
 
 /**

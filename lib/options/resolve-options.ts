@@ -7,6 +7,7 @@ import type {
 } from '../interfaces';
 import { resolveBruteForce } from './brute-force-limits';
 import { resolveDynamicRegistration } from './dynamic-registration-policy';
+import { resolveClientMetadataDocuments } from './client-metadata-document-policy';
 import { resolveRefreshTokens } from './refresh-token-policy';
 import { ResourceIndicators } from '../resources/resource-indicators';
 import type { ResolvedOAuthistOptions } from './resolved-options';
@@ -250,5 +251,6 @@ export function resolveOptions(
     commandTimeout: positiveInteger('commandTimeout', options.commandTimeout, 2000),
     bruteForce: resolveBruteForce(options.bruteForce),
     dynamicRegistration: resolveDynamicRegistration(options.dynamicRegistration, scopes),
+    clientMetadataDocuments: resolveClientMetadataDocuments(options.clientMetadataDocuments),
   };
 }

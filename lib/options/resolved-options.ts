@@ -1,6 +1,7 @@
 import type { IntrospectionPolicy, OAuthistRedisOption } from '../interfaces';
 import type { BruteForceLimits } from './brute-force-limits';
 import type { DynamicRegistrationPolicy } from './dynamic-registration-policy';
+import type { ClientMetadataDocumentPolicy } from './client-metadata-document-policy';
 import type { ResourceIndicators } from '../resources/resource-indicators';
 import type { RefreshTokenPolicy } from './refresh-token-policy';
 
@@ -58,4 +59,6 @@ export interface ResolvedOAuthistOptions {
   readonly bruteForce: BruteForceLimits | null;
   /** How dynamic client registration (RFC 7591) runs; `null`: it is off. */
   readonly dynamicRegistration: DynamicRegistrationPolicy | null;
+  /** How Client ID Metadata Documents are read; `null`: an `https` client id is not fetched. */
+  readonly clientMetadataDocuments: ClientMetadataDocumentPolicy | null;
 }

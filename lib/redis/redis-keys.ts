@@ -59,6 +59,18 @@ export class RedisKeys {
   }
 
   /**
+   * String: what was last read from the Client ID Metadata Document at `url`: the client it
+   * describes, checked, or why it could not be read; it expires with its cache lifetime. Each
+   * URL has a tag of its own rather than the registry's `{clients}`: nothing reads a document
+   * together with another key, and as anyone can make the server fetch by naming a URL, the
+   * documents are spread over the cluster instead of loading the registry's slot. The tag's
+   * `cimd:` is never a grant id's shape, so walking a client's grants skips these keys.
+   */
+  metadataDocument(url: string): string {
+    return `${this.prefix}:{cimd:${keySegment(url)}}`;
+  }
+
+  /**
    * Hash: one grant, that is who it is (field `g`) and its access tokens, one field each (see
    * token-record.ts). The key is the grant itself: no suffix, as it is stored once per grant.
    */

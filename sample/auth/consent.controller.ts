@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { GrantService, OAuthError } from '../../lib';
+import type { PendingAuthorization } from '../../lib';
 import { sendConsentPage, sendGonePage } from '../pages/consent-page';
 import { sendPage } from '../pages/html-page';
 import { SessionService } from '../session/session.service';
@@ -28,8 +29,7 @@ export class ConsentController {
       res.redirect(302, `/login?return_to=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
-    const pending =
-      typeof requestId === 'string' ? await this.grants.getPendingAuthorization(requestId) : null;
+    const pending = await this.pendingOf(requestId);
     if (!pending) return sendGonePage(res);
     sendConsentPage(res, pending, session.user, session.csrf);
   }
@@ -51,10 +51,7 @@ export class ConsentController {
       );
       return;
     }
-    const pending =
-      typeof body.request_id === 'string'
-        ? await this.grants.getPendingAuthorization(body.request_id)
-        : null;
+    const pending = await this.pendingOf(body.request_id);
     if (!pending) return sendGonePage(res);
     try {
       const location =
@@ -68,6 +65,20 @@ export class ConsentController {
       // Answered in another tab a moment ago.
       if (error instanceof OAuthError && error.error === 'invalid_request')
         return sendGonePage(res);
+      throw error;
+    }
+  }
+
+  /**
+   * The request waiting under `id`, or `null`: unknown, expired, answered, or its client's
+   * metadata document can no longer be read (the user must start again either way).
+   */
+  private async pendingOf(id: unknown): Promise<PendingAuthorization | null> {
+    if (typeof id !== 'string') return null;
+    try {
+      return await this.grants.getPendingAuthorization(id);
+    } catch (error) {
+      if (error instanceof OAuthError && error.error === 'invalid_client') return null;
       throw error;
     }
   }

@@ -3,8 +3,9 @@ import type { PendingAuthorization } from '../../lib';
 import { escapeHtml, sendPage } from './html-page';
 
 /**
- * The consent page: names the client, the scopes and, when the request named any, the resources
- * the token will be good for (RFC 8707), with `Allow` and `Deny`.
+ * The consent page: names the client (and the host of its metadata document, if it has one),
+ * the scopes and, when the request named any, the resources the token will be good for
+ * (RFC 8707), with `Allow` and `Deny`.
  */
 export function sendConsentPage(
   res: Response,
@@ -16,6 +17,12 @@ export function sendConsentPage(
   const scopes = pending.scopes.length
     ? `<ul class="scopes">${pending.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('')}</ul>`
     : '<p>No particular scope: basic access to your account.</p>';
+  // A metadata document's name is whatever its author wrote: its host is what the user can check.
+  const host = pending.clientMetadataHost;
+  const origin =
+    host === undefined
+      ? ''
+      : `<p class="client-host">Client metadata from <strong>${escapeHtml(host)}</strong></p>\n`;
   const resources = pending.resources.length
     ? `<p>Only at:</p><ul class="resources">${pending.resources.map((resource) => `<li><code>${escapeHtml(resource)}</code></li>`).join('')}</ul>`
     : '';
@@ -24,7 +31,7 @@ export function sendConsentPage(
     200,
     'Allow access?',
     `<h1>Allow <strong>${escapeHtml(client)}</strong> to access your account?</h1>
-<p>Signed in as <strong>${escapeHtml(user)}</strong>. It asks for:</p>
+${origin}<p>Signed in as <strong>${escapeHtml(user)}</strong>. It asks for:</p>
 ${scopes}
 ${resources}
 <form method="post" action="/consent">

@@ -10,6 +10,7 @@ import { RedisServerMissingError, startEmbeddedRedis } from '../../sample/embedd
 import { readSampleConfig } from '../../sample/sample-config';
 import { connectSampleRedis, SampleRedis } from '../../sample/sample-redis';
 import { runSampleUntilExit } from '../support/sample-process';
+import { DocumentServer, startDocumentServer } from '../support/document-server';
 import {
   connectTestRedis,
   deleteKeys,
@@ -909,5 +910,59 @@ describe('resource indicators of the sample (RFC 8707, RFC 9728)', () => {
       scopes_supported: expect.any(Array),
       bearer_methods_supported: ['header', 'body', 'query'],
     });
+  });
+});
+
+describe('client metadata documents in the sample (OAUTHIST_CIMD_ALLOW_LOOPBACK)', () => {
+  const { sampleWith } = sampleAppsOf('heidi:pw');
+  let documents: DocumentServer;
+
+  beforeAll(async () => {
+    documents = await startDocumentServer();
+  });
+  afterAll(() => documents.close());
+
+  it('advertises client_id_metadata_document_supported', async () => {
+    const app = await sampleWith({});
+    const response = await request(app.getHttpServer())
+      .get('/.well-known/oauth-authorization-server')
+      .expect(200);
+    expect(response.body).toMatchObject({ client_id_metadata_document_supported: true });
+  });
+
+  it('refuses a loopback http document unless OAUTHIST_CIMD_ALLOW_LOOPBACK=1', async () => {
+    const app = await sampleWith({});
+    const clientId = documents.serveDocument('/off.json');
+    const response = await request(app.getHttpServer())
+      .get('/oauth/authorize')
+      .query({ response_type: 'code', client_id: clientId, code_challenge: 'x'.repeat(43) });
+    expect(response.status).toBe(400);
+    expect(documents.hits('/off.json')).toBe(0);
+  });
+
+  it("the consent page names the client and, prominently, its document's host, escaped", async () => {
+    const app = await sampleWith({ OAUTHIST_CIMD_ALLOW_LOOPBACK: '1' });
+    const clientId = documents.serveDocument('/client.json', {
+      client_name: 'Cool <App>',
+      redirect_uris: ['http://127.0.0.1:9/cb'],
+    });
+    const agent = await signedIn(app, 'heidi', 'pw');
+    const authorize = await agent
+      .get('/oauth/authorize')
+      .query({
+        response_type: 'code',
+        client_id: clientId,
+        scope: 'profile',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      })
+      .expect(302);
+    const page = (await agent.get(authorize.headers.location).expect(200)).text;
+    expect(page).toContain(
+      '<h1>Allow <strong>Cool &lt;App&gt;</strong> to access your account?</h1>',
+    );
+    expect(page).toContain(
+      `<p class="client-host">Client metadata from <strong>${new URL(documents.origin).host}</strong></p>`,
+    );
   });
 });

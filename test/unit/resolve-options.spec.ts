@@ -36,6 +36,61 @@ describe('resolveOptions', () => {
       refreshTokens: null,
       resources: null,
       dynamicRegistration: null,
+      clientMetadataDocuments: null,
+    });
+  });
+
+  describe('clientMetadataDocuments', () => {
+    const defaults = {
+      allowLoopbackHttp: false,
+      timeoutMs: 5000,
+      maxDocumentBytes: 5120,
+      minCacheSeconds: 300,
+      maxCacheSeconds: 86400,
+      defaultCacheSeconds: 3600,
+      failureCacheSeconds: 60,
+    };
+
+    it('is off by default and with false', () => {
+      expect(resolveOptions({ redis }).clientMetadataDocuments).toBeNull();
+      expect(
+        resolveOptions({ redis, clientMetadataDocuments: false }).clientMetadataDocuments,
+      ).toBeNull();
+    });
+
+    it('true turns it on with the defaults: 5 s, the 5 KiB the draft recommends, kept 5 min to 1 day', () => {
+      expect(
+        resolveOptions({ redis, clientMetadataDocuments: true }).clientMetadataDocuments,
+      ).toEqual(defaults);
+      expect(
+        resolveOptions({ redis, clientMetadataDocuments: {} }).clientMetadataDocuments,
+      ).toEqual(defaults);
+    });
+
+    it('keeps what was given', () => {
+      const given = {
+        allowLoopbackHttp: true,
+        timeoutMs: 250,
+        maxDocumentBytes: 1024,
+        minCacheSeconds: 0,
+        maxCacheSeconds: 10,
+        defaultCacheSeconds: 5,
+        failureCacheSeconds: 0,
+      };
+      expect(
+        resolveOptions({ redis, clientMetadataDocuments: given }).clientMetadataDocuments,
+      ).toEqual(given);
+    });
+
+    it('brings the default lifetime within narrower bounds', () => {
+      expect(
+        resolveOptions({ redis, clientMetadataDocuments: { maxCacheSeconds: 600 } })
+          .clientMetadataDocuments?.defaultCacheSeconds,
+      ).toBe(600);
+      expect(
+        resolveOptions({ redis, clientMetadataDocuments: { minCacheSeconds: 7200 } })
+          .clientMetadataDocuments?.defaultCacheSeconds,
+      ).toBe(7200);
     });
   });
 
@@ -115,6 +170,39 @@ describe('resolveOptions', () => {
     [
       { redis, refreshTokens: { ttl: 60, reuseGraceSeconds: 301 } },
       'refreshTokens.reuseGraceSeconds',
+    ],
+    [{ redis, clientMetadataDocuments: 'yes' }, 'clientMetadataDocuments'],
+    [{ redis, clientMetadataDocuments: [] }, 'clientMetadataDocuments'],
+    [{ redis, clientMetadataDocuments: { timeout: 5 } }, 'clientMetadataDocuments.timeout'],
+    [
+      { redis, clientMetadataDocuments: { allowLoopbackHttp: 1 } },
+      'clientMetadataDocuments.allowLoopbackHttp',
+    ],
+    [{ redis, clientMetadataDocuments: { timeoutMs: 0 } }, 'clientMetadataDocuments.timeoutMs'],
+    [{ redis, clientMetadataDocuments: { timeoutMs: 60001 } }, 'clientMetadataDocuments.timeoutMs'],
+    [
+      { redis, clientMetadataDocuments: { maxDocumentBytes: 100 } },
+      'clientMetadataDocuments.maxDocumentBytes',
+    ],
+    [
+      { redis, clientMetadataDocuments: { maxDocumentBytes: 1.5e6 } },
+      'clientMetadataDocuments.maxDocumentBytes',
+    ],
+    [
+      { redis, clientMetadataDocuments: { minCacheSeconds: -1 } },
+      'clientMetadataDocuments.minCacheSeconds',
+    ],
+    [
+      { redis, clientMetadataDocuments: { minCacheSeconds: 600, maxCacheSeconds: 300 } },
+      'clientMetadataDocuments.maxCacheSeconds',
+    ],
+    [
+      { redis, clientMetadataDocuments: { defaultCacheSeconds: 100 } },
+      'clientMetadataDocuments.defaultCacheSeconds',
+    ],
+    [
+      { redis, clientMetadataDocuments: { failureCacheSeconds: 3601 } },
+      'clientMetadataDocuments.failureCacheSeconds',
     ],
     [{}, 'redis'],
     [null, 'options'],

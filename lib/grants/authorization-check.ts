@@ -296,10 +296,11 @@ export async function checkAuthorizationRequest(
     });
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
-    // Anyone can publish a metadata document naming any redirect URI: an error redirected there
-    // before the user has seen anything would make this server an open redirector (RFC 9700
-    // §4.11.2), so such a client's error is shown here instead.
-    if (client.origin === 'metadata-document') {
+    // Anyone can publish a metadata document, or register a client, naming any redirect URI:
+    // an error redirected there before the user has seen anything would make this server an
+    // open redirector (RFC 9700 §4.11.2), so such a client's error is shown here instead. Only
+    // the operator's clients have redirect URIs someone vouched for.
+    if (client.origin !== 'operator') {
       return Object.freeze({ kind: 'broken', error, client, state });
     }
     return Object.freeze({ kind: 'invalid', error, client, redirectUri, state });

@@ -6,6 +6,7 @@ import { basic } from '../support/grants';
 import { pkcePair } from '../support/pkce';
 import {
   bearerChallenge,
+  expectErrorPage,
   expectTokenError,
   expectTokenSuccess,
   headerOf,
@@ -107,6 +108,29 @@ describe.each(ADAPTERS)('dynamic client registration (%s)', (adapter) => {
         code_verifier: pkce.verifier,
       });
       expectTokenSuccess(token, { scope: 'profile' });
+    });
+
+    it('an otherwise invalid request of a self-registered client is shown, not redirected: its redirect URIs vouch for nothing (RFC 9700 §4.11.2)', async () => {
+      const response = await register({
+        redirect_uris: [CALLBACK],
+        token_endpoint_auth_method: 'none',
+        scope: 'profile',
+      });
+      expect(response.status).toBe(201);
+      const authorize = await request(e2e.server)
+        .get('/oauth/authorize')
+        .query({
+          client_id: response.body.client_id as string,
+          response_type: 'code',
+          scope: 'email',
+          code_challenge: pkcePair().challenge,
+          code_challenge_method: 'S256',
+        });
+      expectErrorPage(authorize, {
+        status: 400,
+        error: 'invalid_scope',
+        description: 'this client may not ask for: email (RFC 6749 section 3.3)',
+      });
     });
 
     it('registers a confidential client whose secret works once, at the token endpoint (RFC 7591 §3.2.1)', async () => {

@@ -37,3 +37,16 @@ export function clientTypeFromMetadata(metadata: ClientTypeMetadata): ClientType
     `token_endpoint_auth_method must be one of ${SUPPORTED_AUTH_METHODS.join(', ')}, got ${JSON.stringify(method)}`,
   );
 }
+
+/**
+ * Whether `value` is an absolute `http` or `https` URL: what a consent page may link to or show
+ * (RFC 7591 §2 `client_uri`, `logo_uri`...), never `javascript:` or `data:`.
+ */
+export function isWebUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -2,7 +2,7 @@ import { OAuthError } from '../errors';
 import { MetadataDocumentError } from '../metadata-documents/metadata-document-error';
 import type { ClientRecord } from '../redis/client-store';
 import { attributeValue } from './client-attributes';
-import { clientTypeFromMetadata } from './client-metadata';
+import { clientTypeFromMetadata, isWebUrl } from './client-metadata';
 import { clientScopes } from './client-scopes';
 import { validateRedirectUrl } from './redirect-url';
 
@@ -54,16 +54,8 @@ function authMethod(document: Readonly<Record<string, unknown>>): 'none' {
 }
 
 function displayUrl(field: string, value: string): void {
-  let url: URL | null = null;
-  try {
-    url = new URL(value);
-  } catch {
-    url = null;
-  }
   // A consent page may link it: no javascript: or data: (draft, SSRF considerations).
-  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    refuse(`${field} must be an http or https URL`);
-  }
+  if (!isWebUrl(value)) refuse(`${field} must be an http or https URL`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { attributeValues } from '../clients/client-attributes';
-import { clientTypeFromMetadata } from '../clients/client-metadata';
+import { clientTypeFromMetadata, isWebUrl } from '../clients/client-metadata';
 import { clientScopes } from '../clients/client-scopes';
 import { isConfidentialType } from '../clients/client-type';
 import { validateRedirectUrl } from '../clients/redirect-url';
@@ -71,15 +71,7 @@ function text(metadata: Readonly<Record<string, unknown>>, name: string): string
 function webUrl(metadata: Readonly<Record<string, unknown>>, name: string): string | undefined {
   const value = text(metadata, name);
   if (value === undefined) return undefined;
-  let url: URL | null = null;
-  try {
-    url = new URL(value);
-  } catch {
-    url = null;
-  }
-  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    invalid(`${name} must be an absolute http or https URL (RFC 7591 §2)`);
-  }
+  if (!isWebUrl(value)) invalid(`${name} must be an absolute http or https URL (RFC 7591 §2)`);
   return value;
 }
 

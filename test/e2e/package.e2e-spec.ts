@@ -54,6 +54,9 @@ describe('the package as published', () => {
       ...Object.keys(manifest.peerDependencies),
       'typescript',
       '@types/node',
+      // What the README's "Securing an MCP server" installs beside oauthist.
+      '@modelcontextprotocol/sdk',
+      'zod',
     ].map((name) => name.split('/')[0]);
     for (const dependency of new Set(installed)) {
       symlinkSync(join(ROOT, 'node_modules', dependency), join(modules, dependency));

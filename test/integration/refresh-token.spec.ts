@@ -459,14 +459,16 @@ describe('refresh tokens (RFC 6749 §6, RFC 9700 §4.14)', () => {
     });
 
     it('idleTtl ends a family nobody used for that long; each use renews it', async () => {
-      await start({ refreshTokens: { ttl: 3600, idleTtl: 2 } });
+      // The third use comes a second past idleTtl after the first, so only renewal keeps the
+      // family; each gap leaves 1.5 s of slack for a loaded machine.
+      await start({ refreshTokens: { ttl: 3600, idleTtl: 4 } });
       await startOfSecond();
       const first = await codeTokens();
-      await sleep(1200);
-      const second = await refresh(first.refreshToken as string);
-      await sleep(1200);
-      const third = await refresh(second.refreshToken as string);
       await sleep(2500);
+      const second = await refresh(first.refreshToken as string);
+      await sleep(2500);
+      const third = await refresh(second.refreshToken as string);
+      await sleep(6000);
       expect(await failure(refresh(third.refreshToken as string))).toBe('invalid_grant');
     });
   });

@@ -70,21 +70,18 @@ describe(`sample app (${testTopology() === 'cluster' ? 'REDIS_CLUSTER_NODES' : '
     expect(await app.get(ClientService).get(client.id)).not.toBeNull();
   });
 
-  (testTopology() === 'standalone' ? it : it.skip)(
-    'registers a client at POST /oauth/register and advertises it (RFC 7591 §3, RFC 8414 §2)',
-    async () => {
-      const server = app.getHttpServer();
-      const response = await request(server)
-        .post('/oauth/register')
-        .send({ redirect_uris: ['https://client.example/cb'], client_name: 'Registered' });
-      expect(response.status).toBe(201);
-      expect(response.body.client_name).toBe('Registered');
-      const client = await app.get(ClientService).get(response.body.client_id as string);
-      expect(client?.origin).toBe('dynamic');
-      const metadata = await request(server).get('/.well-known/oauth-authorization-server');
-      expect(metadata.body.registration_endpoint).toMatch(/\/oauth\/register$/);
-    },
-  );
+  it('registers a client at POST /oauth/register and advertises it (RFC 7591 §3, RFC 8414 §2)', async () => {
+    const server = app.getHttpServer();
+    const response = await request(server)
+      .post('/oauth/register')
+      .send({ redirect_uris: ['https://client.example/cb'], client_name: 'Registered' });
+    expect(response.status).toBe(201);
+    expect(response.body.client_name).toBe('Registered');
+    const client = await app.get(ClientService).get(response.body.client_id as string);
+    expect(client?.origin).toBe('dynamic');
+    const metadata = await request(server).get('/.well-known/oauth-authorization-server');
+    expect(metadata.body.registration_endpoint).toMatch(/\/oauth\/register$/);
+  });
 
   const sessionKeys = (): Promise<string[]> => listKeys(redis, `${prefix}:sample:session:*`);
 

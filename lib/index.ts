@@ -64,8 +64,9 @@ export type { ClientInformationResponse } from './registration/client-informatio
 export { CLIENT_METADATA_DOCUMENT_RESOLVER } from './metadata-documents/host-resolver';
 export type { HostResolver, ResolvedAddress } from './metadata-documents/host-resolver';
 
-// The password grant's user check
+// The password grant's user check, and who is signed in at the authorization endpoint
 export { UserCredentialsVerifier } from './credentials/user-credentials-verifier';
+export { SignedInUserResolver } from './credentials/signed-in-user-resolver';
 
 // Errors
 export { OAuthError } from './errors/oauth-error';
@@ -82,6 +83,7 @@ export { GrantService, fromRequest } from './grants/grant.service';
 export type { ParameterSource } from './grants/grant.service';
 export { AuthorizationRequest } from './grants/authorization-request';
 export type {
+  AuthorizationPrompt,
   AuthorizationRequestCheck,
   AuthorizationResponseType,
   BrokenAuthorizationRequest,
@@ -110,6 +112,8 @@ export type { OAuthParameters } from './protocol/request-parameters';
 
 // Tokens
 export { TokenService } from './tokens/token.service';
+// A user's grants: connected applications
+export type { ListGrantsOptions, UserGrant, UserGrantsPage } from './user-grants/user-grant';
 export type { AccessTokenGrant } from './tokens/token-minter';
 export { AccessToken } from './tokens/access-token';
 export { IssuedAccessToken } from './tokens/issued-access-token';

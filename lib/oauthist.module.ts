@@ -19,6 +19,7 @@ import type { OAuthistModuleAsyncOptions, OAuthistModuleRootOptions } from './in
 import { ConfigurableModuleClass } from './oauthist.module-definition';
 import {
   grantIdsProvider,
+  noSignedInUserResolverProvider,
   noUserCredentialsVerifierProvider,
   systemHostResolverProvider,
   resolvedOptionsProvider,
@@ -33,6 +34,8 @@ import { ClientRegistrationService } from './registration/client-registration.se
 import { AttemptLimiter } from './throttling/attempt-limiter';
 import { SignInLimiter } from './throttling/sign-in-limiter';
 import { TokenMinter } from './tokens/token-minter';
+import { UserGrants } from './user-grants/user-grants';
+import { UserGrantStore } from './redis/user-grant-store';
 import { TokenService } from './tokens/token.service';
 
 /**
@@ -45,6 +48,7 @@ import { TokenService } from './tokens/token.service';
   imports: [DiscoveryModule],
   providers: [
     resolvedOptionsProvider,
+    noSignedInUserResolverProvider,
     noUserCredentialsVerifierProvider,
     RedisConnection,
     ClientStore,
@@ -60,6 +64,8 @@ import { TokenService } from './tokens/token.service';
     ClientAuthenticator,
     ClientRegistrationService,
     TokenMinter,
+    UserGrantStore,
+    UserGrants,
     TokenService,
     PendingAuthorizations,
     AuthorizationCodeGrant,

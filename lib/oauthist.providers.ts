@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { SignedInUserResolver } from './credentials/signed-in-user-resolver';
 import { UserCredentialsVerifier } from './credentials/user-credentials-verifier';
 import { GrantIds } from './crypto/grant-ids';
 import type { OAuthistModuleOptions } from './interfaces';
@@ -27,6 +28,15 @@ export const resolvedOptionsProvider: Provider = {
 export const noUserCredentialsVerifierProvider: Provider = {
   provide: UserCredentialsVerifier,
   useFactory: (): UserCredentialsVerifier | null => null,
+};
+
+/**
+ * No session: the authorization endpoint does not know who is signed in, and sends every
+ * valid request to the consent page, until the application provides a resolver.
+ */
+export const noSignedInUserResolverProvider: Provider = {
+  provide: SignedInUserResolver,
+  useFactory: (): SignedInUserResolver | null => null,
 };
 
 /**

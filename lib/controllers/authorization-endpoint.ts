@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SignedInUserResolver } from '../credentials/signed-in-user-resolver';
 import { OAuthError, StorageUnavailableError } from '../errors';
 import { AttemptLimiter } from '../throttling/attempt-limiter';
 import { attemptSource, UNKNOWN_SOURCE } from '../throttling/attempt-source';
@@ -70,7 +71,8 @@ function isTooManyPending(error: unknown): error is OAuthError {
  * The authorization endpoint (RFC 6749 §3.1): the library owns the protocol, the application
  * owns sign-in and consent. A broken request gets an error page and is never redirected; an
  * invalid one is redirected with `error`; a good one is saved as a pending request and the user
- * is sent to the application's consent URL with its `request_id`.
+ * is sent to the application's consent URL with its `request_id`, unless a `SignedInUserResolver`
+ * lets it be answered without a page (`prompt=none`, remembered consent).
  */
 @Injectable()
 export class AuthorizationEndpoint {
@@ -78,6 +80,7 @@ export class AuthorizationEndpoint {
     private readonly grants: GrantService,
     private readonly limiter: AttemptLimiter,
     @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
+    @Inject(SignedInUserResolver) private readonly signedInUsers: SignedInUserResolver | null,
   ) {}
 
   async answer(http: HttpRequestLike): Promise<OAuthResponse> {
@@ -102,6 +105,13 @@ export class AuthorizationEndpoint {
       const source = attemptSource(parameters.sourceAddress);
       if (source !== UNKNOWN_SOURCE) await this.limiter.countPending(source);
       const pending = await request.savePending();
+      // Who is signed in, where the application tells: prompt=none, or a consent given before,
+      // is then answered here and the user never sees a page.
+      if (this.signedInUsers !== null) {
+        const user = await this.signedInUsers.signedInUser(http);
+        const answer = await pending.answerWithoutPage(user);
+        if (answer !== null) return OAuthResponse.redirect(answer);
+      }
       return OAuthResponse.redirect(this.consentLocation(pending.id));
     } catch (error) {
       // RFC 6749 §4.1.2.1: temporarily_unavailable, to the verified redirection URI.

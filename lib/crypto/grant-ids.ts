@@ -5,6 +5,9 @@ const CLIENT_TAG_LENGTH = 4;
 /** The rest, 72 bits: no two grants of one client share an id in practice. */
 const GRANT_PART_LENGTH = 12;
 
+/** The characters of a user's tag (see `userTag()`). */
+const USER_TAG_LENGTH = 22;
+
 /** Entries a memo of derivations per client keeps before it starts over. */
 const MEMO_LIMIT = 10_000;
 
@@ -64,6 +67,14 @@ export class GrantIds {
     return memo(this.clientTags, clientId, () =>
       this.hmac(JSON.stringify(['client', clientId])).slice(0, CLIENT_TAG_LENGTH),
     );
+  }
+
+  /**
+   * What names `userId`'s index of grants in Redis: a keyed hash, so a key name never says who
+   * the user is; 132 bits, so two users never share one.
+   */
+  userTag(userId: string): string {
+    return this.hmac(JSON.stringify(['user', userId])).slice(0, USER_TAG_LENGTH);
   }
 
   private derive(clientId: string | null, userId: string | undefined): string {

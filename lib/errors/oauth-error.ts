@@ -14,6 +14,8 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'invalid_target'
   | 'access_denied'
+  | 'login_required'
+  | 'consent_required'
   | 'unsupported_response_type'
   | 'server_error'
   | 'temporarily_unavailable'

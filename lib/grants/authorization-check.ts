@@ -23,7 +23,25 @@ const AUTHORIZATION_PARAMETERS: readonly string[] = [
   'state',
   'code_challenge',
   'code_challenge_method',
+  'prompt',
 ];
+
+/** The `prompt` values oauthist knows (OpenID Connect Core 1.0 §3.1.2.1, and `create`). */
+const PROMPT_VALUES: ReadonlySet<string> = new Set([
+  'none',
+  'login',
+  'consent',
+  'select_account',
+  'create',
+]);
+
+/**
+ * What the client asks of the user's interaction (`prompt`, OpenID Connect Core 1.0 §3.1.2.1,
+ * which OAuth clients send too): `none` to show no page at all, `consent` to ask again even if
+ * the user agreed before, `login` to sign the user in again, `select_account`, `create`.
+ * @publicApi
+ */
+export type AuthorizationPrompt = 'none' | 'login' | 'consent' | 'select_account' | 'create';
 
 /**
  * `code` for the authorization code grant (RFC 6749 §4.1), `token` for the implicit grant
@@ -94,6 +112,8 @@ export interface ValidAuthorizationRequest {
   readonly codeChallenge: string | undefined;
   /** PKCE `code_challenge_method`, when `code_challenge` was sent. */
   readonly codeChallengeMethod: 'S256' | 'plain' | undefined;
+  /** The `prompt` values sent that oauthist knows, each once; empty: none sent. */
+  readonly prompt: readonly AuthorizationPrompt[];
 }
 
 /**
@@ -212,7 +232,24 @@ function checkGrantRequest(
     responseType === 'code'
       ? checkPkce(parameters, client, options.allowPlainPkce)
       : { codeChallenge: undefined, codeChallengeMethod: undefined };
-  return { responseType, scopes, resources, ...pkce };
+  return { responseType, scopes, resources, prompt: promptOf(parameters), ...pkce };
+}
+
+/**
+ * The known values of `prompt`; an unknown one is ignored, as an unknown parameter is (RFC 6749
+ * §3.1). `none` with any other is `invalid_request` (OpenID Connect Core 1.0 §3.1.2.1).
+ */
+function promptOf(parameters: RequestParameters): readonly AuthorizationPrompt[] {
+  const words = (parameters.get('prompt') ?? '').split(' ').filter((word) => word !== '');
+  const known = [...new Set(words)].filter((word): word is AuthorizationPrompt =>
+    PROMPT_VALUES.has(word),
+  );
+  if (known.includes('none') && words.some((word) => word !== 'none'))
+    throw new OAuthError(
+      'invalid_request',
+      'prompt=none cannot be combined with other values (OpenID Connect Core 1.0 §3.1.2.1)',
+    );
+  return Object.freeze(known);
 }
 
 function broken(

@@ -99,6 +99,7 @@ export abstract class AuthorizationRequest {
       state: valid.state,
       codeChallenge: valid.codeChallenge,
       codeChallengeMethod: valid.codeChallengeMethod,
+      prompt: valid.prompt,
       userId,
       extras: storedExtras(others),
       createdAt: Date.now(),

@@ -5,6 +5,7 @@ import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-o
 import { OAuthParameters, RequestParameters } from '../protocol/request-parameters';
 import { TokenMinter } from '../tokens/token-minter';
 import { TokenService } from '../tokens/token.service';
+import { UserGrants } from '../user-grants/user-grants';
 import { AccessTokenRequest } from './access-token-request';
 import { AuthorizationResponseType, checkAuthorizationRequest } from './authorization-check';
 import type { AuthorizationContext } from './authorization-context';
@@ -64,8 +65,9 @@ export class GrantService {
     authenticator: ClientAuthenticator,
     registry: GrantTypeRegistry,
     @Inject(OAUTHIST_OPTIONS) options: ResolvedOAuthistOptions,
+    userGrants: UserGrants,
   ) {
-    this.authorization = { clients, pending, minter, options };
+    this.authorization = { clients, pending, minter, options, userGrants };
     this.token = { registry, authenticator, options };
     this.lookup = { authenticator, minter, tokens };
   }

@@ -1,6 +1,8 @@
 import { OAuthError, OAuthErrorCode } from '../errors';
 import type { OAuthClient } from '../interfaces';
 import { errorRedirectTo, redirectTo } from '../protocol/redirect-uri';
+import { userIdValue } from '../tokens/granting-user';
+import type { AuthorizationPrompt } from './authorization-check';
 import type { AuthorizationContext } from './authorization-context';
 import { Extras, userGrant } from './extras';
 import { implicitRedirect } from './implicit-redirect';
@@ -63,6 +65,52 @@ export class PendingAuthorization {
     return this.data.state;
   }
 
+  /**
+   * What the client asks of the interaction (`prompt`): with `none`, no page may be shown
+   * (answer with `answerWithoutPage()`); with `consent`, ask even if the user agreed before.
+   */
+  get prompt(): readonly AuthorizationPrompt[] {
+    return this.data.prompt ?? [];
+  }
+
+  /**
+   * Whether `userId` already allowed this client every scope and resource asked for here, at
+   * an earlier authorization request, and the grant still holds a live token: the request is
+   * covered, and the consent page may accept it at once. Revoking the grant forgets it.
+   */
+  isGrantedBy(userId: string): Promise<boolean> {
+    const user = userIdValue(userId, 'isGrantedBy(userId)');
+    return this.context.userGrants.covers(user, this.client.id, this.scopes, this.resources);
+  }
+
+  /**
+   * Answers the request when no page is needed, and returns where to send the user; `null`
+   * when the consent (or sign-in) page must be shown. `userId` is the signed-in user, `null`
+   * for nobody. With `prompt=none` it always answers: a code (or token) when the user's
+   * earlier consent covers the request and the `rememberConsent` option is on, else
+   * `login_required` (nobody signed in) or `consent_required` (OpenID Connect Core 1.0
+   * §3.1.2.6). Without it, it accepts a covered request under `rememberConsent`, unless
+   * `prompt` asks for a page.
+   */
+  async answerWithoutPage(userId: string | null, extras?: Extras): Promise<string | null> {
+    const silent = this.prompt.includes('none');
+    if (userId === null) {
+      return silent
+        ? this.decline('login_required', 'no user is signed in, and prompt=none forbids asking')
+        : null;
+    }
+    const wantsPage = this.prompt.some((value) => value !== 'none');
+    const remembered =
+      this.context.options.rememberConsent && !wantsPage && (await this.isGrantedBy(userId));
+    if (remembered) return this.accept({ ...extras, userId });
+    return silent
+      ? this.decline(
+          'consent_required',
+          'the user has not allowed this request, and prompt=none forbids asking',
+        )
+      : null;
+  }
+
   /** The user who grants, if it was named on saving. */
   get userId(): string | undefined {
     return this.data.userId;
@@ -91,13 +139,16 @@ export class PendingAuthorization {
       // client: one deleted meanwhile must not get it, as nothing would revoke it.
       if ((await this.context.clients.get(data.clientId)) === null)
         throw new OAuthError('invalid_request', 'the client of this request no longer exists');
-      const issued = await minter.issueAccessToken({
-        clientId: data.clientId,
-        userId: grant.userId,
-        scopes: data.scopes,
-        audience: data.resources ?? [],
-        extras: merged,
-      });
+      const issued = await minter.issueAccessToken(
+        {
+          clientId: data.clientId,
+          userId: grant.userId,
+          scopes: data.scopes,
+          audience: data.resources ?? [],
+          extras: merged,
+        },
+        { consent: true },
+      );
       return implicitRedirect(data.redirectUri, issued, data.state, options.issuer);
     }
     const code = await minter.issueCode({

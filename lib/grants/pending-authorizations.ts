@@ -3,7 +3,7 @@ import { randomToken } from '../crypto/random-token';
 import { sha256 } from '../crypto/sha256';
 import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { GrantStore } from '../redis/grant-store';
-import type { AuthorizationResponseType } from './authorization-check';
+import type { AuthorizationPrompt, AuthorizationResponseType } from './authorization-check';
 
 /** What is kept of an authorization request while the user decides. */
 export interface PendingAuthorizationData {
@@ -17,6 +17,8 @@ export interface PendingAuthorizationData {
   readonly state?: string;
   readonly codeChallenge?: string;
   readonly codeChallengeMethod?: string;
+  /** The known `prompt` values; absent in a request saved before them. */
+  readonly prompt?: readonly AuthorizationPrompt[];
   /** The user who grants, when the application knew it on saving. */
   readonly userId?: string;
   /** The other extras. */

@@ -104,6 +104,16 @@ export interface OAuthistModuleOptions {
    */
   introspectionPolicy?: IntrospectionPolicy;
   /**
+   * Lets a user's earlier consent answer a new authorization request by itself: when the
+   * signed-in user already allowed the client the requested scopes and resources (or more),
+   * and its grant still holds a live token, the request is accepted without asking, unless it
+   * says `prompt=consent` (or `login`, `select_account`, `create`, which need a page). It
+   * applies where the user is known: at the authorization endpoint with a
+   * `SignedInUserResolver`, and in `PendingAuthorization.answerWithoutPage()`. Default false:
+   * every request is put to the user. Revoking the grant forgets the consent.
+   */
+  rememberConsent?: boolean;
+  /**
    * Turns on the implicit grant (`response_type=token`, RFC 6749 §4.2). Off by default: OAuth
    * 2.1 drops it and RFC 9700 §2.1.2 advises the code flow with PKCE instead.
    */

@@ -238,6 +238,7 @@ export function resolveOptions(
     ),
     introspectionPolicy: introspectionPolicy(options.introspectionPolicy),
     implicitGrant: flag('implicitGrant', options.implicitGrant),
+    rememberConsent: flag('rememberConsent', options.rememberConsent),
     passwordGrantWithoutClient: flag(
       'passwordGrantWithoutClient',
       options.passwordGrantWithoutClient,

@@ -39,6 +39,8 @@ export interface ResolvedOAuthistOptions {
   readonly introspectionPolicy: IntrospectionPolicy;
   /** Whether the implicit grant is on. */
   readonly implicitGrant: boolean;
+  /** Whether an earlier consent answers a request by itself (see the option). */
+  readonly rememberConsent: boolean;
   /** Whether the token endpoint takes a password grant that names no client. */
   readonly passwordGrantWithoutClient: boolean;
   /** Whether PKCE's `plain` method is accepted. */

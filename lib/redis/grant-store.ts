@@ -426,6 +426,20 @@ export class GrantStore {
   }
 
   /**
+   * How many live access tokens and refresh-token families the grant holds, if its identity is
+   * `identity` (else 0): one read of the grant's own hash.
+   */
+  async countLiveTokens(grantId: string, identity: string): Promise<number> {
+    const reply = await storageCall(
+      this.redis.runScript('countLiveTokens', [this.redis.keys.grant(grantId)], [
+        identity,
+        secondsNow(),
+      ]),
+    );
+    return Number(reply);
+  }
+
+  /**
    * Revokes every grant of a client: those whose id starts with its tag, found by SCAN on every
    * master, each checked to be the client's before it is touched. Its cost follows the number
    * of keys in Redis, which Redis filters itself; it runs when a client is deleted, never on a

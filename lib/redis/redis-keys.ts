@@ -95,6 +95,20 @@ export class RedisKeys {
     return GRANT_ID.test(id) ? id : null;
   }
 
+  /**
+   * Hash: one user's index of grants, client id -> what the user granted it and when (see
+   * user-grant-store.ts). `userTag` is a keyed hash of the user id (see `GrantIds.userTag()`),
+   * so the key names no user; a tag of its own, so listing one user's grants reads one slot.
+   */
+  userGrants(userTag: string): string {
+    return `${this.prefix}:{user:${userTag}}:grants`;
+  }
+
+  /** Sorted set: the client ids of `userGrants()`, all scored 0, for listing in pages by id. */
+  userGrantClients(userTag: string): string {
+    return `${this.prefix}:{user:${userTag}}:clients`;
+  }
+
   /** Hash: one authorization code, from `accept()` until it expires. */
   code(grantId: string, codeHash: string): string {
     return `${this.codePrefix(grantId)}${codeHash}`;

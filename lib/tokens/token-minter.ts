@@ -27,6 +27,7 @@ import {
   TokenRecord,
 } from '../redis/token-record';
 import { audienceOf } from '../resources/requested-resources';
+import { UserGrants } from '../user-grants/user-grants';
 import { AccessToken } from './access-token';
 import { separateUser, userIdValue } from './granting-user';
 import { IssuedAccessToken } from './issued-access-token';
@@ -150,10 +151,18 @@ export class TokenMinter {
     private readonly store: GrantStore,
     @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
     private readonly grantIds: GrantIds,
+    private readonly userGrants: UserGrants,
   ) {}
 
-  /** Issues an access token; the token string exists only in the returned object. */
-  async issueAccessToken(grant: AccessTokenGrant): Promise<IssuedAccessToken> {
+  /**
+   * Issues an access token; the token string exists only in the returned object. With
+   * `consent`, the user has just allowed it at the authorization endpoint (the implicit grant),
+   * which their grants remember.
+   */
+  async issueAccessToken(
+    grant: AccessTokenGrant,
+    { consent = false }: { consent?: boolean } = {},
+  ): Promise<IssuedAccessToken> {
     const { clientId, scopes } = grant;
     if (!isStorableClientId(clientId))
       throw new TypeError('oauthist: a client id is visible ASCII (RFC 6749 appendix A.1)');
@@ -177,15 +186,29 @@ export class TokenMinter {
       grant.refreshToken === true && policy !== null && clientId !== null
         ? this.newFamily(grantOfToken, policy.ttl)
         : undefined;
-    await this.store.issueToken(
-      grantOfToken,
-      grantIdentity(clientId, userId),
-      tokenField(token),
-      tokenHead(issuedAt, record.expiresAt, refresh?.family.familyId) +
-        tokenBody(record.scope, extras, record.audience),
-      record.expiresAt,
-      refresh?.family,
-    );
+    // Side by side: the user's index of grants is in another slot, and an entry recorded for a
+    // token that then failed is dropped when next read, as its grant holds no live token.
+    await Promise.all([
+      this.store.issueToken(
+        grantOfToken,
+        grantIdentity(clientId, userId),
+        tokenField(token),
+        tokenHead(issuedAt, record.expiresAt, refresh?.family.familyId) +
+          tokenBody(record.scope, extras, record.audience),
+        record.expiresAt,
+        refresh?.family,
+      ),
+      userId !== undefined && clientId !== null
+        ? this.userGrants.record({
+            userId,
+            clientId,
+            scope: record.scope,
+            liveUntil: this.liveUntil(record.expiresAt, refresh !== undefined),
+            issued: true,
+            consentAudience: consent ? record.audience : undefined,
+          })
+        : undefined,
+    ]);
     return new IssuedAccessToken(token, this.accessTokenOf(record), refresh?.token);
   }
 
@@ -195,7 +218,19 @@ export class TokenMinter {
     if (userId === undefined) throw new TypeError('oauthist: a code is always granted by a user');
     const grantId = this.grantIds.of(grant.clientId, userId);
     const code = mintGrantBoundSecret(grantId);
-    await this.store.saveCode(
+    const scope = grant.scopes.join(' ');
+    const audience = this.encodeAudience(grant.audience);
+    // A code is issued only on the user's consent, which their grants remember; until the code
+    // is exchanged the grant holds no token, so it is neither listed nor taken as consent yet.
+    const consent = this.userGrants.record({
+      userId,
+      clientId: grant.clientId,
+      scope,
+      liveUntil: secondsNow() + this.options.authorizationCodeTtl,
+      issued: false,
+      consentAudience: audience,
+    });
+    const saved = this.store.saveCode(
       grantId,
       sha256(code),
       {
@@ -205,10 +240,11 @@ export class TokenMinter {
         codeChallenge: grant.codeChallenge,
         codeChallengeMethod: grant.codeChallengeMethod,
         grantIdentity: grantIdentity(grant.clientId, userId),
-        tokenBody: tokenBody(grant.scopes.join(' '), extras, this.encodeAudience(grant.audience)),
+        tokenBody: tokenBody(scope, extras, audience),
       },
       this.options.authorizationCodeTtl,
     );
+    await Promise.all([saved, consent]);
     return code;
   }
 
@@ -255,6 +291,7 @@ export class TokenMinter {
     );
     if (record === null || record === 'revoked')
       throw new Error('oauthist: an authorization code held a malformed token body');
+    await this.recordIssued(record, result.familyStarted);
     return new IssuedAccessToken(
       token,
       this.accessTokenOf(record),
@@ -305,6 +342,7 @@ export class TokenMinter {
     );
     if (record === null || record === 'revoked')
       throw new Error('oauthist: a refresh-token family held a malformed token body');
+    await this.recordIssued(record, true);
     return new IssuedAccessToken(
       token,
       this.accessTokenOf(record),
@@ -360,7 +398,41 @@ export class TokenMinter {
     const user = userIdValue(userId, 'revokeGrant(userId, clientId): userId');
     if (typeof clientId !== 'string' || !isStorableClientId(clientId) || clientId === '')
       throw new TypeError('oauthist: revokeGrant(userId, clientId): clientId must be a client id');
-    return this.store.revokeGrant(this.grantIds.of(clientId, user));
+    return this.forgetThenRevoke(user, clientId);
+  }
+
+  /**
+   * The user's index first: a token issued in between then records the grant anew and is
+   * revoked with it, and a grant never stays revoked yet listed.
+   */
+  private async forgetThenRevoke(userId: string, clientId: string): Promise<number> {
+    await this.userGrants.forget(userId, clientId);
+    return this.store.revokeGrant(this.grantIds.of(clientId, userId));
+  }
+
+  /**
+   * Records a token issued under a user's grant (a code's or a refresh token's), whose user the
+   * store told only now: one more write, after the token, to the user's own index.
+   */
+  private async recordIssued(record: TokenRecord, family: boolean): Promise<void> {
+    if (record.userId === undefined || record.clientId === null) return;
+    await this.userGrants.record({
+      userId: record.userId,
+      clientId: record.clientId,
+      scope: record.scope,
+      liveUntil: this.liveUntil(record.expiresAt, family),
+      issued: true,
+    });
+  }
+
+  /**
+   * Until when a grant lives at least, by an access token expiring at `expiresAt` and, with
+   * `family`, a refresh-token family that cannot outlive its lifetime from now; 0: for ever.
+   */
+  private liveUntil(expiresAt: number | null, family: boolean): number {
+    const familyTtl = family ? (this.options.refreshTokens?.ttl ?? 0) : 0;
+    if (expiresAt === null) return 0;
+    return Math.max(expiresAt, familyTtl === 0 ? 0 : secondsNow() + familyTtl);
   }
 
   /** A new family's id and first refresh token, and what the store needs to start it. */

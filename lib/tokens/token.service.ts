@@ -14,6 +14,9 @@ import type { ProtectedResourceTarget } from '../resources/protected-resource-ta
 import type { IssuedAccessToken } from './issued-access-token';
 import type { OAuthClient } from '../interfaces';
 import { AccessTokenGrant, TokenMinter } from './token-minter';
+import { userIdValue } from './granting-user';
+import type { ListGrantsOptions, UserGrantsPage } from '../user-grants/user-grant';
+import { UserGrants } from '../user-grants/user-grants';
 
 /** The claims of RFC 7662 §2.2, which no extra may imitate. */
 const INTROSPECTION_CLAIMS: ReadonlySet<string> = new Set([
@@ -52,6 +55,7 @@ export class TokenService {
     private readonly store: GrantStore,
     @Inject(OAUTHIST_OPTIONS) private readonly options: ResolvedOAuthistOptions,
     private readonly minter: TokenMinter,
+    private readonly userGrants: UserGrants,
   ) {}
 
   /**
@@ -153,6 +157,16 @@ export class TokenService {
    */
   async revokeGrant(userId: string | number, clientId: string): Promise<number> {
     return this.minter.revokeGrant(userId, clientId);
+  }
+
+  /**
+   * The clients `userId` granted access to and that still hold a live token (or refresh
+   * token) for them: what an account page lists as connected applications, in pages in client
+   * id order. Its cost follows the user's own grants, never the number of users, clients or
+   * tokens. A grant revoked, expired, or of a deleted client is no longer listed.
+   */
+  listGrants(userId: string | number, options?: ListGrantsOptions): Promise<UserGrantsPage> {
+    return this.userGrants.list(userIdValue(userId, 'listGrants(userId): userId'), options);
   }
 
   /**

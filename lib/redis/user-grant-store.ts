@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { RedisConnection } from './redis-connection';
+import { storageCall } from './storage-call';
+
+/**
+ * What a user's index of grants holds for one client, as the scripts write it (JSON, short
+ * names: it is stored once per user and client).
+ */
+export interface UserGrantSummary {
+  /** When the user first granted the client anything, seconds since the epoch. */
+  readonly f: number;
+  /** When a token was last issued for it; absent until one is. */
+  readonly l?: number;
+  /** Until when its tokens live at least, by the issuances recorded; 0: for ever. */
+  readonly u: number;
+  /** Every scope issued or consented to, space-separated. */
+  readonly s: string;
+  /** The scopes the user consented to at the authorization endpoint; absent: never asked. */
+  readonly c?: string;
+  /** The resources (tags) of those consents, space-separated; `.` stands for none. */
+  readonly r?: string;
+}
+
+/** One entry of a page of a user's index: the client, the stored summary, and it parsed. */
+export interface UserGrantEntry {
+  readonly clientId: string;
+  /** The summary as stored, to forget it only if nothing changed it since. */
+  readonly stored: string;
+  readonly summary: UserGrantSummary;
+}
+
+/** What one issuance or consent adds to a user's index. */
+export interface UserGrantChange {
+  readonly clientId: string;
+  /** Until when what was issued lives at least, seconds since the epoch; 0: for ever. */
+  readonly liveUntil: number;
+  /** The scopes issued or consented to. */
+  readonly scope: string;
+  /** Whether a token was issued. */
+  readonly issued: boolean;
+  /** The resources (their stored tags) of a consent given now; absent: no consent now. */
+  readonly consentAudience?: string;
+}
+
+/**
+ * Each user's index of the clients they granted: two keys under the user's own hash tag (see
+ * `RedisKeys.userGrants()`), written when a token is issued or consent given, read to list a
+ * user's connected applications and to remember consent. Nothing here walks other users'
+ * data; what went stale (an expired or revoked grant) is forgotten when it is next read.
+ */
+@Injectable()
+export class UserGrantStore {
+  constructor(private readonly redis: RedisConnection) {}
+
+  async record(userTag: string, change: UserGrantChange, now: number): Promise<void> {
+    await storageCall(
+      this.redis.runScript('recordUserGrant', this.keysOf(userTag), [
+        change.clientId,
+        now,
+        change.liveUntil,
+        change.scope,
+        change.issued ? '1' : '0',
+        change.consentAudience === undefined ? '0' : '1',
+        change.consentAudience === '' ? '.' : (change.consentAudience ?? ''),
+      ]),
+    );
+  }
+
+  /**
+   * Up to `limit` entries after the client id `after` ('' from the start), and where the next
+   * page starts ('' at the end). An entry past its time is forgotten, not returned, so a page
+   * may hold fewer than `limit` and still not be the last.
+   */
+  async page(
+    userTag: string,
+    after: string,
+    limit: number,
+    now: number,
+  ): Promise<{ entries: UserGrantEntry[]; next: string }> {
+    const reply = await storageCall(
+      this.redis.runScript('listUserGrants', this.keysOf(userTag), [after, limit, now]),
+    );
+    if (!Array.isArray(reply) || typeof reply[0] !== 'string')
+      throw new Error(`unexpected reply of the listUserGrants script: ${JSON.stringify(reply)}`);
+    const entries: UserGrantEntry[] = [];
+    for (let i = 1; i + 1 < reply.length; i += 2) {
+      const stored = String(reply[i + 1]);
+      entries.push({ clientId: String(reply[i]), stored, summary: parseSummary(stored) });
+    }
+    return { entries, next: reply[0] };
+  }
+
+  /** The entry of `clientId`, or `null`. */
+  async read(userTag: string, clientId: string): Promise<UserGrantEntry | null> {
+    const stored = await storageCall(
+      this.redis.client.hget(this.redis.keys.userGrants(userTag), clientId),
+    );
+    return stored === null ? null : { clientId, stored, summary: parseSummary(stored) };
+  }
+
+  /** Forgets the entry of `clientId`; with `stored`, only if it still holds that. */
+  async forget(userTag: string, clientId: string, stored = ''): Promise<boolean> {
+    const reply = await storageCall(
+      this.redis.runScript('forgetUserGrant', this.keysOf(userTag), [clientId, stored]),
+    );
+    return reply === 1;
+  }
+
+  private keysOf(userTag: string): string[] {
+    const { keys } = this.redis;
+    return [keys.userGrants(userTag), keys.userGrantClients(userTag)];
+  }
+}
+
+function parseSummary(stored: string): UserGrantSummary {
+  const summary = JSON.parse(stored) as Partial<UserGrantSummary>;
+  if (typeof summary.f !== 'number' || typeof summary.u !== 'number')
+    throw new Error('oauthist: a user grant summary in Redis is malformed');
+  return { ...summary, f: summary.f, u: summary.u, s: summary.s ?? '' };
+}

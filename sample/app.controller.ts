@@ -12,7 +12,7 @@ export class AppController {
   async home(@Req() req: Request, @Res() res: Response): Promise<void> {
     const session = await this.sessions.current(req);
     const who = session
-      ? `<p>Signed in as <strong>${escapeHtml(session.user)}</strong>.</p>
+      ? `<p>Signed in as <strong>${escapeHtml(session.user)}</strong>. <a href="/account/apps">Applications with access to your account</a></p>
 <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${escapeHtml(session.csrf)}"><button type="submit">Sign out</button></form>`
       : '<p><a href="/login">Sign in</a></p>';
     sendPage(

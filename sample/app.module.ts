@@ -1,10 +1,12 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
-import { OAuthistModule, UserCredentialsVerifier } from '../lib';
+import { OAuthistModule, SignedInUserResolver, UserCredentialsVerifier } from '../lib';
+import { AccountController } from './account/account.controller';
 import { ApiController } from './api/api.controller';
 import { AppController } from './app.controller';
 import { ConsentController } from './auth/consent.controller';
 import { LoginController } from './auth/login.controller';
+import { SessionUserResolver } from './auth/session-user-resolver';
 import { McpController } from './mcp/mcp.controller';
 import { SampleUserVerifier } from './auth/sample-user-verifier';
 import { SampleUsers } from './auth/sample-users';
@@ -12,7 +14,10 @@ import type { SampleConfig } from './sample-config';
 import { SAMPLE_CONFIG, SAMPLE_REDIS } from './sample.tokens';
 import { SessionService } from './session/session.service';
 
-/** The settings, the Redis connection and the users, for every module of the sample. */
+/**
+ * The settings, the Redis connection, the users and their sessions, for every module of the
+ * sample (oauthist's own module reads the sessions through `SessionUserResolver`).
+ */
 @Global()
 @Module({})
 class SampleCoreModule {
@@ -23,8 +28,9 @@ class SampleCoreModule {
         { provide: SAMPLE_CONFIG, useValue: config },
         { provide: SAMPLE_REDIS, useValue: redis },
         SampleUsers,
+        SessionService,
       ],
-      exports: [SAMPLE_CONFIG, SAMPLE_REDIS, SampleUsers],
+      exports: [SAMPLE_CONFIG, SAMPLE_REDIS, SampleUsers, SessionService],
     };
   }
 }
@@ -60,13 +66,18 @@ export class AppModule {
             implicitGrant: true,
             bearerTokenInQuery: true,
             consentUrl: '/consent',
+            // A user who already allowed a client what it asks goes straight back to it.
+            rememberConsent: true,
             // RFC 7591, open as the contract says, under the default budget per source.
             dynamicRegistration: {},
           }),
           isGlobal: true,
-          // The password grant checks SAMPLE_USERS: the application's verifier replaces
-          // oauthist's provider through ordinary DI.
-          extraProviders: [{ provide: UserCredentialsVerifier, useClass: SampleUserVerifier }],
+          // The password grant checks SAMPLE_USERS, and the authorization endpoint reads the
+          // sample's sessions: the application's classes replace oauthist's through ordinary DI.
+          extraProviders: [
+            { provide: UserCredentialsVerifier, useClass: SampleUserVerifier },
+            { provide: SignedInUserResolver, useClass: SessionUserResolver },
+          ],
         }),
       ],
       controllers: [
@@ -75,8 +86,8 @@ export class AppModule {
         ConsentController,
         ApiController,
         McpController,
+        AccountController,
       ],
-      providers: [SessionService],
     };
   }
 }

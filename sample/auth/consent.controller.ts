@@ -7,6 +7,18 @@ import { sendPage } from '../pages/html-page';
 import { SessionService } from '../session/session.service';
 import { FormBodyGuard } from './form-body.guard';
 
+/** The request was answered (in another tab, a moment ago) or expired meanwhile. */
+function isAnswered(error: unknown): boolean {
+  return error instanceof OAuthError && error.error === 'invalid_request';
+}
+
+/** Sends the browser back to the client; the location carries a code or a refusal. */
+function redirectToClient(res: Response, location: string): void {
+  // No cache may keep the code.
+  res.setHeader('Cache-Control', 'no-store');
+  res.redirect(303, location);
+}
+
 /**
  * The consent page oauthist's authorization endpoint sends users to (the `consentUrl` option):
  * it signs the user in if needed, shows who asks for what, and answers the pending request.
@@ -25,11 +37,18 @@ export class ConsentController {
     @Query('request_id') requestId: unknown,
   ): Promise<void> {
     const session = await this.sessions.current(req);
+    const pending = await this.pendingOf(requestId);
+    if (pending) {
+      // Back from the sign-in page, the user may turn out to have allowed this already (or the
+      // request says prompt=none): then no page, straight back to the client.
+      const answer = await this.answerWithoutPage(pending, session?.user ?? null);
+      if (answer === 'gone') return sendGonePage(res);
+      if (answer !== null) return redirectToClient(res, answer);
+    }
     if (!session) {
       res.redirect(302, `/login?return_to=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
-    const pending = await this.pendingOf(requestId);
     if (!pending) return sendGonePage(res);
     sendConsentPage(res, pending, session.user, session.csrf);
   }
@@ -58,13 +77,22 @@ export class ConsentController {
         body.decision === 'allow'
           ? await pending.accept({ user_id: session.user })
           : await pending.decline();
-      // The location carries the code (or the refusal) to the client: no cache may keep it.
-      res.setHeader('Cache-Control', 'no-store');
-      res.redirect(303, location);
+      redirectToClient(res, location);
     } catch (error) {
-      // Answered in another tab a moment ago.
-      if (error instanceof OAuthError && error.error === 'invalid_request')
-        return sendGonePage(res);
+      if (isAnswered(error)) return sendGonePage(res);
+      throw error;
+    }
+  }
+
+  /** `answerWithoutPage()`, or `'gone'` when another tab answered the request a moment ago. */
+  private async answerWithoutPage(
+    pending: PendingAuthorization,
+    user: string | null,
+  ): Promise<string | null | 'gone'> {
+    try {
+      return await pending.answerWithoutPage(user);
+    } catch (error) {
+      if (isAnswered(error)) return 'gone';
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ClientService, OAuthClient, RegisteredClient, TokenService } from '../../lib';
+import { ClientService, OAuthClient, RegisteredClient, TokenService, UserGrant } from '../../lib';
 
 /** A mistake of the caller (bad argument, missing object): one line on stderr, exit code 2. */
 export class UsageError extends Error {}
@@ -148,10 +148,32 @@ export function cliProgram(
       print({ deleted: true });
     });
 
-  program
-    .command('grant')
-    .description('grants')
+  const grant = program.command('grant').description("users' grants").exitOverride();
+
+  grant
+    .command('list')
+    .description('list the clients a user granted access to')
+    .requiredOption('--user <user_id>', 'the user')
     .exitOverride()
+    .action(async (options: { user: string }) => {
+      const all: UserGrant[] = [];
+      let after: string | undefined;
+      do {
+        const page = await tokens.listGrants(options.user, { after, limit: 1000 });
+        all.push(...page.grants);
+        after = page.next ?? undefined;
+      } while (after !== undefined);
+      print(
+        all.map((each) => ({
+          client_id: each.clientId,
+          scope: each.scopes.join(' '),
+          granted_at: each.grantedAt.toISOString(),
+          last_issued_at: each.lastIssuedAt.toISOString(),
+        })),
+      );
+    });
+
+  grant
     .command('revoke')
     .description('revoke every token a user granted a client')
     .requiredOption('--user <user_id>', 'the user')

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { Browser, BrowserContext, chromium, Page, Response } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Locator, Page, Response } from 'playwright-core';
 import { ClientService, OAuthClient } from '../../lib';
 import { createSampleApp } from '../../sample/sample-app';
 import { readSampleConfig, SampleConfig } from '../../sample/sample-config';
@@ -116,16 +116,21 @@ describe('sample sign-in and consent pages in Chromium', () => {
     await context?.close();
   });
 
-  function authorizeUrl(state: string, challenge: string): string {
+  function authorizeUrl(
+    state: string,
+    challenge: string,
+    options: { clientId?: string; prompt?: string } = {},
+  ): string {
     const url = new URL('/oauth/authorize', base);
     url.search = new URLSearchParams({
       response_type: 'code',
-      client_id: client.id,
+      client_id: options.clientId ?? client.id,
       redirect_uri: redirectUri,
       scope: 'profile',
       state,
       code_challenge: challenge,
       code_challenge_method: 'S256',
+      ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
     }).toString();
     return url.toString();
   }
@@ -135,19 +140,51 @@ describe('sample sign-in and consent pages in Chromium', () => {
   }
 
   /** Starts an authorization request, which must land on the sign-in page. */
-  async function startAuthorization(): Promise<{ state: string; verifier: string }> {
+  async function startAuthorization(
+    options: { clientId?: string; prompt?: string } = {},
+  ): Promise<{ state: string; verifier: string }> {
     const state = randomBytes(16).toString('base64url');
     const { verifier, challenge } = pkcePair();
-    await page.goto(authorizeUrl(state, challenge));
+    await page.goto(authorizeUrl(state, challenge, options));
     expect(new URL(page.url()).pathname).toBe('/login');
     return { state, verifier };
+  }
+
+  /** Redeems the code the client received for `state`: the access token. */
+  async function redeem(state: string, verifier: string, clientId = client.id): Promise<string> {
+    const hits = hitsFor(state);
+    expect(hits).toEqual([
+      { code: expect.any(String), state, iss: config.issuer } as Record<string, string>,
+    ]);
+    const token = await fetch(new URL('/oauth/token', base), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: hits[0].code,
+        redirect_uri: redirectUri,
+        client_id: clientId,
+        code_verifier: verifier,
+      }),
+    });
+    expect(token.status).toBe(200);
+    return String(((await token.json()) as Record<string, unknown>).access_token);
+  }
+
+  /** The status /api/me answers for `accessToken`. */
+  async function meStatus(accessToken: string): Promise<number> {
+    const me = await fetch(new URL('/api/me', base), {
+      headers: { Authorization: `Bearer ${accessToken}` },
+    });
+    await me.arrayBuffer();
+    return me.status;
   }
 
   /**
    * Clicks a submit button and follows the navigation through its redirects: resolves with the
    * response of the document the browser ends on.
    */
-  async function submit(button: string): Promise<Response> {
+  async function submit(button: string, within: Page | Locator = page): Promise<Response> {
     const [response] = await Promise.all([
       page.waitForResponse(
         (candidate) =>
@@ -155,7 +192,7 @@ describe('sample sign-in and consent pages in Chromium', () => {
           candidate.request().frame() === page.mainFrame() &&
           (candidate.status() < 300 || candidate.status() >= 400),
       ),
-      page.getByRole('button', { name: button }).click(),
+      within.getByRole('button', { name: button, exact: true }).click(),
     ]);
     await page.waitForLoadState('load');
     return response;
@@ -237,8 +274,8 @@ describe('sample sign-in and consent pages in Chromium', () => {
     });
   });
 
-  it('sends the client access_denied and its state when alice denies', async () => {
-    const { state } = await startAuthorization();
+  it('sends the client access_denied and its state when alice denies, asked with prompt=consent though she may have allowed it before', async () => {
+    const { state } = await startAuthorization({ prompt: 'consent' });
     await expectConsentPage(await signIn('alice', 'wonderland'));
 
     const landed = await submit('Deny');
@@ -266,5 +303,53 @@ describe('sample sign-in and consent pages in Chromium', () => {
     await page.goto(authorizeUrl(state, pkcePair().challenge));
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(hitsFor(state)).toEqual([]);
+  });
+
+  it('asks alice once for two authorizations, lists the client on /account/apps, and after Revoke there its tokens are refused', async () => {
+    const name = 'Connected Sample App';
+    if (!app) throw new Error('the sample did not start');
+    const connected = await app.get(ClientService).create({
+      clientType: 'user-agent',
+      redirectUrls: [redirectUri],
+      attributes: { name },
+    });
+    const consentPages: string[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/consent' && response.status() === 200)
+        consentPages.push(response.url());
+    });
+
+    const first = await startAuthorization({ clientId: connected.id });
+    await signIn('alice', 'wonderland');
+    expect(consentPages).toHaveLength(1);
+    await expect(page.locator('body').innerText()).resolves.toContain(name);
+    await submit('Allow');
+    const firstToken = await redeem(first.state, first.verifier, connected.id);
+
+    // Signed in and already allowed: the browser goes straight back to the client, no page.
+    const second = { state: randomBytes(16).toString('base64url'), ...pkcePair() };
+    await page.goto(authorizeUrl(second.state, second.challenge, { clientId: connected.id }));
+    expect(page.url().startsWith(`${redirectUri}?`)).toBe(true);
+    expect(consentPages).toHaveLength(1);
+    const secondToken = await redeem(second.state, second.verifier, connected.id);
+    await expect(meStatus(firstToken)).resolves.toBe(200);
+    await expect(meStatus(secondToken)).resolves.toBe(200);
+
+    await page.goto(new URL('/account/apps', base).toString());
+    const entry = page.locator('li.app', { hasText: name });
+    await expect(entry.count()).resolves.toBe(1);
+    await expect(entry.innerText()).resolves.toContain('profile');
+    const listed = await submit('Revoke', entry);
+    expect(new URL(listed.url()).pathname).toBe('/account/apps');
+    await expect(page.locator('li.app', { hasText: name }).count()).resolves.toBe(0);
+    await expect(page.locator('body').innerText()).resolves.toContain('Signed in as alice');
+    await expect(meStatus(firstToken)).resolves.toBe(401);
+    await expect(meStatus(secondToken)).resolves.toBe(401);
+
+    // The consent went with the grant: the next authorization asks again.
+    const third = pkcePair();
+    await page.goto(authorizeUrl('again', third.challenge, { clientId: connected.id }));
+    expect(new URL(page.url()).pathname).toBe('/consent');
+    expect(consentPages).toHaveLength(2);
   });
 });

@@ -163,6 +163,8 @@ function startedSample(settings: Readonly<Record<string, string>> = {}): Started
       state: checks.state,
       code_challenge: checks.codeChallenge,
       code_challenge_method: 'S256',
+      // The sample remembers consent: asked for, the page shows even when bob allowed before.
+      prompt: 'consent',
     });
     expect(authorizationUrl.startsWith(`${base}/oauth/authorize?`)).toBe(true);
 
@@ -391,6 +393,55 @@ describe('the sample started like `npm start`, with openid-client and the CLI', 
       cliJson('grant', 'revoke', '--user', 'bob', '--client', registered.client_id),
     ).resolves.toEqual({ revoked: 1 });
     expect((await api('/api/me', accessToken)).status).toBe(401);
+  });
+
+  it("remembers bob's consent: openid-client's next authorization comes straight back with a code, `grant list` shows it, and after `grant revoke` the sample asks again", async () => {
+    const { base, client, registered, redirectUri } = sample;
+    await codeFlowToken();
+    const listed = await cliJson<{ client_id: string }[]>('grant', 'list', '--user', 'bob');
+    expect(listed.filter((grant) => grant.client_id === registered.client_id)).toEqual([
+      {
+        client_id: registered.client_id,
+        scope: 'profile',
+        granted_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        last_issued_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+    ]);
+
+    const again = (state: string, verifier: string): string =>
+      client.authorizationUrl({
+        scope: 'profile',
+        state,
+        code_challenge: generators.codeChallenge(verifier),
+        code_challenge_method: 'S256',
+      });
+    const agent = new FormUserAgent(base);
+    const state = generators.state();
+    const verifier = generators.codeVerifier();
+    const login = await agent.open(again(state, verifier));
+    expect(new URL(login.url).pathname).toBe('/login');
+    const signedIn = await agent.submit(login, { username: 'bob', password: 'builder' });
+    // Signed in, bob is sent back to the consent URL, which answers the client at once.
+    const location = await agent.leaveFrom(
+      new URL(signedIn.headers.get('location') ?? '', base).toString(),
+    );
+    expect(location.startsWith(`${redirectUri}?`)).toBe(true);
+    const tokenSet = await client.oauthCallback(redirectUri, client.callbackParams(location), {
+      state,
+      code_verifier: verifier,
+    });
+    expect((await api('/api/me', accessTokenOf(tokenSet))).status).toBe(200);
+
+    await expect(
+      cliJson('grant', 'revoke', '--user', 'bob', '--client', registered.client_id),
+    ).resolves.toEqual({ revoked: 2 });
+    await expect(cliJson('grant', 'list', '--user', 'bob')).resolves.toEqual([]);
+    // Still signed in: now the consent page, as the consent was forgotten with the grant.
+    const page = await agent.open(again(generators.state(), verifier));
+    expect({ path: new URL(page.url).pathname, status: page.status }).toEqual({
+      path: '/consent',
+      status: 200,
+    });
   });
 
   it('revokes a single token through the CLI, once', async () => {

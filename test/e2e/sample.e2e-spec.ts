@@ -538,7 +538,7 @@ describe('sample forms with a body that is not a form', () => {
     ['no body and no type', undefined, undefined, 415],
   ];
 
-  describe.each(['/login', '/consent', '/logout'])('POST %s', (path) => {
+  describe.each(['/login', '/consent', '/logout', '/account/apps/revoke'])('POST %s', (path) => {
     it.each(bodies)(
       'with %s (Content-Type %s): a 4xx, nothing in the log',
       async (_, type, body, status) => {
@@ -549,6 +549,234 @@ describe('sample forms with a body that is not a form', () => {
         expect(written.join('')).toBe('');
       },
     );
+  });
+});
+
+describe('connected apps and remembered consent of the sample', () => {
+  const { sampleWith } = sampleAppsOf('ivy:pw,jay:pw');
+  const ISSUER = 'https://as.example';
+  const REDIRECT = 'https://client.example/cb';
+  let app: INestApplication;
+  let client: { id: string; secret: string };
+
+  beforeAll(async () => {
+    app = await sampleWith({ OAUTHIST_ISSUER: ISSUER });
+  });
+
+  beforeEach(async () => {
+    // A client of its own per test: what one test allowed never covers another's request.
+    const made = await app.get(ClientService).create({
+      clientType: 'web',
+      redirectUrls: [REDIRECT],
+      attributes: { name: 'Calendar <Sync>' },
+    });
+    client = { id: made.id, secret: made.secret as string };
+  });
+
+  type Agent = ReturnType<typeof request.agent>;
+
+  /** An authorization request of the client; `agent` carries the session, if any. */
+  function authorize(
+    agent: Agent | null,
+    query: Record<string, string> = {},
+  ): Promise<request.Response> {
+    const call = (agent ?? request(app.getHttpServer())).get('/oauth/authorize').query({
+      response_type: 'code',
+      client_id: client.id,
+      scope: 'profile',
+      state: 'xyz',
+      ...query,
+    });
+    return call.expect(302);
+  }
+
+  /** The query of a redirect to the client, or `null` when it stays on the sample. */
+  function atClient(response: request.Response): Record<string, string> | null {
+    const location = String(response.headers.location);
+    if (!location.startsWith(`${REDIRECT}?`)) return null;
+    return Object.fromEntries(new URL(location).searchParams);
+  }
+
+  /** `user` allows the client `scope` on the consent page and redeems the code: the token. */
+  async function allow(agent: Agent, scope = 'profile'): Promise<string> {
+    const sent = await authorize(agent, { scope, prompt: 'consent' });
+    const page = await agent.get(String(sent.headers.location)).expect(200);
+    const field = (name: string) =>
+      new RegExp(`name="${name}" value="([^"]+)"`).exec(page.text)?.[1];
+    const answered = await agent
+      .post('/consent')
+      .type('form')
+      .send({ _csrf: field('_csrf'), request_id: field('request_id'), decision: 'allow' })
+      .expect(303);
+    return redeem(atClient(answered));
+  }
+
+  async function redeem(query: Record<string, string> | null): Promise<string> {
+    expect(query).toEqual({ code: expect.any(String), state: 'xyz', iss: ISSUER });
+    const issued = await request(app.getHttpServer())
+      .post('/oauth/token')
+      .auth(client.id, client.secret)
+      .type('form')
+      .send({ grant_type: 'authorization_code', code: query?.code, redirect_uri: REDIRECT })
+      .expect(200);
+    return (issued.body as { access_token: string }).access_token;
+  }
+
+  function meStatus(accessToken: string): Promise<number> {
+    return request(app.getHttpServer())
+      .get('/api/me')
+      .set('Authorization', `Bearer ${accessToken}`)
+      .then((response) => response.status);
+  }
+
+  /** The session's CSRF token, from the home page's sign-out form. */
+  async function csrfOf(agent: Agent): Promise<string> {
+    const page = await agent.get('/').expect(200);
+    return /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+  }
+
+  it('sends a signed-in user who already allowed the scopes (or more) straight back with a code', async () => {
+    const agent = await signedIn(app, 'ivy', 'pw');
+    await allow(agent, 'profile admin');
+    for (const scope of ['profile admin', 'profile', 'admin']) {
+      const token = await redeem(atClient(await authorize(agent, { scope })));
+      await expect(meStatus(token)).resolves.toBe(scope.includes('profile') ? 200 : 403);
+    }
+  });
+
+  it('asks again for more scopes than allowed, for another user, and whenever prompt=consent', async () => {
+    const ivy = await signedIn(app, 'ivy', 'pw');
+    await allow(ivy);
+    const asked = [
+      await authorize(ivy, { scope: 'profile admin' }),
+      await authorize(ivy, { prompt: 'consent' }),
+      await authorize(await signedIn(app, 'jay', 'pw')),
+    ];
+    for (const response of asked) {
+      expect(String(response.headers.location)).toMatch(/^\/consent\?request_id=/);
+    }
+  });
+
+  it('sends a covered request back from the consent URL once the user signed in there', async () => {
+    const ivy = await signedIn(app, 'ivy', 'pw');
+    await allow(ivy);
+    const visitor = request.agent(app.getHttpServer());
+    const consentUrl = String((await authorize(visitor)).headers.location);
+    expect(consentUrl).toMatch(/^\/consent\?request_id=/);
+    const toLogin = await visitor.get(consentUrl).expect(302);
+    expect(toLogin.headers.location).toBe(`/login?return_to=${encodeURIComponent(consentUrl)}`);
+    const form = await visitor.get('/login').expect(200);
+    await visitor
+      .post('/login')
+      .type('form')
+      .send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1],
+        username: 'ivy',
+        password: 'pw',
+        return_to: consentUrl,
+      })
+      .expect(303);
+    await redeem(atClient(await visitor.get(consentUrl).expect(303)));
+  });
+
+  it('answers prompt=none with login_required without a session, consent_required without consent, a code with it (OpenID Connect Core 1.0 §3.1.2.6)', async () => {
+    expect(atClient(await authorize(null, { prompt: 'none' }))).toMatchObject({
+      error: 'login_required',
+      state: 'xyz',
+      iss: ISSUER,
+    });
+    const ivy = await signedIn(app, 'ivy', 'pw');
+    expect(atClient(await authorize(ivy, { prompt: 'none' }))).toMatchObject({
+      error: 'consent_required',
+      state: 'xyz',
+      iss: ISSUER,
+    });
+    await allow(ivy);
+    await redeem(atClient(await authorize(ivy, { prompt: 'none' })));
+  });
+
+  it('refuses prompt=none with another value as invalid_request (OpenID Connect Core 1.0 §3.1.2.1)', async () => {
+    for (const prompt of ['none consent', 'none login', 'none other']) {
+      expect(atClient(await authorize(null, { prompt }))).toMatchObject({
+        error: 'invalid_request',
+        state: 'xyz',
+      });
+    }
+  });
+
+  it('lists each connected client on /account/apps by name with its scopes, escaped, with a Revoke button', async () => {
+    const ivy = await signedIn(app, 'ivy', 'pw');
+    await allow(ivy, 'profile admin');
+    const page = await ivy.get('/account/apps').expect(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toContain('Calendar &lt;Sync&gt;');
+    expect(page.text).not.toContain('Calendar <Sync>');
+    expect(page.text).toContain('<code>admin</code>');
+    expect(page.text).toContain('<code>profile</code>');
+    expect(page.text).toContain(`name="client_id" value="${client.id}"`);
+    expect(page.text).toMatch(/<button type="submit">Revoke<\/button>/);
+    // jay's page shows none of ivy's grants.
+    const jay = await signedIn(app, 'jay', 'pw');
+    expect((await jay.get('/account/apps').expect(200)).text).not.toContain(client.id);
+  });
+
+  it('sends a visitor who is not signed in to the sign-in page, and back', async () => {
+    const response = await request(app.getHttpServer()).get('/account/apps').expect(302);
+    expect(response.headers.location).toBe('/login?return_to=%2Faccount%2Fapps');
+  });
+
+  it('Revoke takes back every token and the consent the user gave the client, and the page no longer lists it (RFC 7009 §2.1)', async () => {
+    const ivy = await signedIn(app, 'ivy', 'pw');
+    const tokens = [await allow(ivy), await redeem(atClient(await authorize(ivy)))];
+    const revoked = await ivy
+      .post('/account/apps/revoke')
+      .type('form')
+      .send({ _csrf: await csrfOf(ivy), client_id: client.id })
+      .expect(303);
+    expect(revoked.headers.location).toBe('/account/apps');
+    for (const token of tokens) await expect(meStatus(token)).resolves.toBe(401);
+    expect((await ivy.get('/account/apps').expect(200)).text).not.toContain(client.id);
+    expect(String((await authorize(ivy)).headers.location)).toMatch(/^\/consent\?/);
+  });
+
+  it("refuses a Revoke without the session's CSRF token, or without a session, and revokes nothing", async () => {
+    const ivy = await signedIn(app, 'ivy', 'pw');
+    const token = await allow(ivy);
+    await ivy
+      .post('/account/apps/revoke')
+      .type('form')
+      .send({ _csrf: 'forged', client_id: client.id })
+      .expect(403);
+    await request(app.getHttpServer())
+      .post('/account/apps/revoke')
+      .type('form')
+      .send({ _csrf: await csrfOf(ivy), client_id: client.id })
+      .expect(403);
+    await expect(meStatus(token)).resolves.toBe(200);
+  });
+
+  it("refuses a Revoke that names no client with 400, and never touches another user's grant", async () => {
+    const ivy = await signedIn(app, 'ivy', 'pw');
+    const token = await allow(ivy);
+    const jay = await signedIn(app, 'jay', 'pw');
+    for (const clientId of [undefined, '']) {
+      await jay
+        .post('/account/apps/revoke')
+        .type('form')
+        .send({
+          _csrf: await csrfOf(jay),
+          ...(clientId === undefined ? {} : { client_id: clientId }),
+        })
+        .expect(400);
+    }
+    // jay names ivy's client: only jay's own grant to it (none) is revoked.
+    await jay
+      .post('/account/apps/revoke')
+      .type('form')
+      .send({ _csrf: await csrfOf(jay), client_id: client.id })
+      .expect(303);
+    await expect(meStatus(token)).resolves.toBe(200);
+    expect((await ivy.get('/account/apps').expect(200)).text).toContain(client.id);
   });
 });
 

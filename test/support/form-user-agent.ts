@@ -76,6 +76,23 @@ export class FormUserAgent {
     throw new Error(`more than 10 redirects from ${url}`);
   }
 
+  /**
+   * GETs `url` and follows redirects within the sample until one leaves it, as when the
+   * sample answers without a page: the location outside. A page on the way is an error.
+   */
+  async leaveFrom(url: string): Promise<string> {
+    let current = url;
+    for (let hops = 0; hops < 10; hops++) {
+      const response = await this.request(current);
+      if (!isRedirect(response.status)) {
+        throw new Error(`stayed on the sample: ${response.status} at ${current}`);
+      }
+      current = new URL(response.headers.get('location') ?? '', current).toString();
+      if (!current.startsWith(`${this.base}/`)) return current;
+    }
+    throw new Error(`more than 10 redirects from ${url}`);
+  }
+
   /** Submits the page's form; `button` is the label of the submit button clicked, if named. */
   async submit(page: Page, fields: Record<string, string>, button?: string): Promise<Response> {
     const form = /<form\b[^>]*>/.exec(page.html)?.[0];

@@ -4,10 +4,11 @@ import { TokenService } from '../../lib';
 import type { UserGrant } from '../../lib';
 import { FormBodyGuard } from '../auth/form-body.guard';
 import { sendAccountAppsPage } from '../pages/account-page';
-import { sendPage } from '../pages/html-page';
+import { sendFormExpiredPage, sendPage } from '../pages/html-page';
 import { SessionService } from '../session/session.service';
 
 const PAGE = '/account/apps';
+const BACK = `<a href="${PAGE}">Back to your applications</a>.`;
 
 /**
  * The signed-in user's connected applications (`TokenService.listGrants()`), each with a
@@ -45,23 +46,10 @@ export class AccountController {
     @Res() res: Response,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const session = await this.sessions.current(req);
-    if (!session || !this.sessions.checkCsrf(session, body._csrf)) {
-      sendPage(
-        res,
-        403,
-        'Forbidden',
-        `<h1>The form expired</h1><p><a href="${PAGE}">Back to your applications</a>.</p>`,
-      );
-      return;
-    }
+    const session = await this.sessions.ofForm(req, body._csrf);
+    if (!session) return sendFormExpiredPage(res, BACK);
     if (typeof body.client_id !== 'string' || body.client_id === '') {
-      sendPage(
-        res,
-        400,
-        'Bad request',
-        `<h1>No application was named</h1><p><a href="${PAGE}">Back to your applications</a>.</p>`,
-      );
+      sendPage(res, 400, 'Bad request', `<h1>No application was named</h1><p>${BACK}</p>`);
       return;
     }
     // Only the signed-in user's own grant: the session names the user, never the form.

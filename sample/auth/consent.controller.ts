@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { GrantService, OAuthError } from '../../lib';
 import type { PendingAuthorization } from '../../lib';
 import { sendConsentPage, sendGonePage } from '../pages/consent-page';
-import { sendPage } from '../pages/html-page';
+import { sendFormExpiredPage } from '../pages/html-page';
 import { SessionService } from '../session/session.service';
 import { FormBodyGuard } from './form-body.guard';
 
@@ -60,16 +60,8 @@ export class ConsentController {
     @Res() res: Response,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const session = await this.sessions.current(req);
-    if (!session || !this.sessions.checkCsrf(session, body._csrf)) {
-      sendPage(
-        res,
-        403,
-        'Forbidden',
-        '<h1>The form expired</h1><p>Go back to the application and start again.</p>',
-      );
-      return;
-    }
+    const session = await this.sessions.ofForm(req, body._csrf);
+    if (!session) return sendFormExpiredPage(res, 'Go back to the application and start again.');
     const pending = await this.pendingOf(body.request_id);
     if (!pending) return sendGonePage(res);
     try {

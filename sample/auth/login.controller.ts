@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs
 import type { Request, Response } from 'express';
 import { OAuthError, SignInLimiter } from '../../lib';
 import { sendLoginPage } from '../pages/login-page';
-import { sendPage } from '../pages/html-page';
+import { sendFormExpiredPage } from '../pages/html-page';
 import { SessionService } from '../session/session.service';
 import { safeReturnPath } from './safe-return-path';
 import { SampleUsers } from './sample-users';
@@ -39,13 +39,7 @@ export class LoginController {
   ): Promise<void> {
     const returnTo = safeReturnPath(body.return_to);
     if (!this.sessions.checkLoginCsrf(req, body._csrf)) {
-      sendPage(
-        res,
-        403,
-        'Forbidden',
-        '<h1>The form expired</h1><p><a href="/login">Sign in again</a>.</p>',
-      );
-      return;
+      return sendFormExpiredPage(res, '<a href="/login">Sign in again</a>.');
     }
     const username = typeof body.username === 'string' ? body.username : '';
     // The password grant's counters: guesses here and at the token endpoint are one budget.
@@ -94,10 +88,8 @@ export class LoginController {
     @Res() res: Response,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const session = await this.sessions.current(req);
-    if (session && this.sessions.checkCsrf(session, body._csrf)) {
-      await this.sessions.signOut(res, session);
-    }
+    const session = await this.sessions.ofForm(req, body._csrf);
+    if (session) await this.sessions.signOut(res, session);
     res.redirect(303, '/');
   }
 }

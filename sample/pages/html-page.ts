@@ -47,3 +47,8 @@ ${body}
 </html>
 `);
 }
+
+/** What a form without its session's CSRF token gets: 403, and `advice` on what to do next. */
+export function sendFormExpiredPage(res: Response, advice: string): void {
+  sendPage(res, 403, 'Forbidden', `<h1>The form expired</h1><p>${advice}</p>`);
+}

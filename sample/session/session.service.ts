@@ -95,6 +95,12 @@ export class SessionService {
     res.clearCookie(COOKIE, { path: '/' });
   }
 
+  /** The signed-in session that sent a form, or `null` unless the form carries its CSRF token. */
+  async ofForm(req: Request, token: unknown): Promise<Session | null> {
+    const session = await this.current(req);
+    return session !== null && this.checkCsrf(session, token) ? session : null;
+  }
+
   /** Whether `token` is the session's CSRF token, compared in constant time. */
   checkCsrf(session: Session, token: unknown): boolean {
     return sameSecret(session.csrf, token);

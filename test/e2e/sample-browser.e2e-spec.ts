@@ -150,8 +150,15 @@ describe('sample sign-in and consent pages in Chromium', () => {
     return { state, verifier };
   }
 
-  /** Redeems the code the client received for `state`: the access token. */
-  async function redeem(state: string, verifier: string, clientId = client.id): Promise<string> {
+  /**
+   * Redeems the code the client received for `state`, which must be its only answer: what the
+   * token endpoint said.
+   */
+  async function exchange(
+    state: string,
+    verifier: string,
+    clientId = client.id,
+  ): Promise<{ status: number; cacheControl: string | null; body: Record<string, unknown> }> {
     const hits = hitsFor(state);
     expect(hits).toEqual([
       { code: expect.any(String), state, iss: config.issuer } as Record<string, string>,
@@ -167,8 +174,15 @@ describe('sample sign-in and consent pages in Chromium', () => {
         code_verifier: verifier,
       }),
     });
-    expect(token.status).toBe(200);
-    return String(((await token.json()) as Record<string, unknown>).access_token);
+    const body = (await token.json()) as Record<string, unknown>;
+    return { status: token.status, cacheControl: token.headers.get('cache-control'), body };
+  }
+
+  /** The access token for the code the client received for `state`. */
+  async function redeem(state: string, verifier: string, clientId: string): Promise<string> {
+    const { status, body } = await exchange(state, verifier, clientId);
+    expect(status).toBe(200);
+    return String(body.access_token);
   }
 
   /** The status /api/me answers for `accessToken`. */
@@ -238,25 +252,10 @@ describe('sample sign-in and consent pages in Chromium', () => {
     const landed = await submit('Allow');
     expect(landed.url().startsWith(`${redirectUri}?`)).toBe(true);
     await expect(page.locator('body').innerText()).resolves.toBe('done');
-    const hits = hitsFor(state);
-    expect(hits).toEqual([
-      { code: expect.any(String), state, iss: config.issuer } as Record<string, string>,
-    ]);
-
-    const token = await fetch(new URL('/oauth/token', base), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: hits[0].code,
-        redirect_uri: redirectUri,
-        client_id: client.id,
-        code_verifier: verifier,
-      }),
-    });
+    const token = await exchange(state, verifier);
     expect(token.status).toBe(200);
-    expect(token.headers.get('cache-control')).toBe('no-store');
-    const tokenBody = (await token.json()) as Record<string, unknown>;
+    expect(token.cacheControl).toBe('no-store');
+    const tokenBody = token.body;
     expect(tokenBody).toMatchObject({
       access_token: expect.any(String),
       token_type: 'Bearer',

@@ -431,10 +431,11 @@ export class GrantStore {
    */
   async countLiveTokens(grantId: string, identity: string): Promise<number> {
     const reply = await storageCall(
-      this.redis.runScript('countLiveTokens', [this.redis.keys.grant(grantId)], [
-        identity,
-        secondsNow(),
-      ]),
+      this.redis.runScript(
+        'countLiveTokens',
+        [this.redis.keys.grant(grantId)],
+        [identity, secondsNow()],
+      ),
     );
     return Number(reply);
   }

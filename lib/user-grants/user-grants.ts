@@ -6,7 +6,7 @@ import type { OAuthClient } from '../interfaces';
 import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { GrantStore } from '../redis/grant-store';
 import { grantIdentity, secondsNow } from '../redis/token-record';
-import { UserGrantEntry, UserGrantStore } from '../redis/user-grant-store';
+import { UserGrantEntry, UserGrantStore, UserGrantSummary } from '../redis/user-grant-store';
 import type { ListGrantsOptions, UserGrant, UserGrantsPage } from './user-grant';
 
 const DEFAULT_LIMIT = 100;
@@ -65,7 +65,9 @@ export class UserGrants {
     let cursor = after;
     do {
       const page = await this.store.page(tag, cursor, limit - grants.length, now);
-      const checked = await Promise.all(page.entries.map((entry) => this.check(userId, entry)));
+      const checked = await Promise.all(
+        page.entries.map((entry) => this.check(userId, entry, now)),
+      );
       for (const grant of checked) if (grant !== null) grants.push(grant);
       cursor = page.next;
     } while (cursor !== '' && grants.length < limit);
@@ -101,12 +103,22 @@ export class UserGrants {
     );
   }
 
-  /** The grant an entry names, or `null` when it is gone (then the entry is forgotten). */
-  private async check(userId: string, entry: UserGrantEntry): Promise<UserGrant | null> {
+  /**
+   * The grant an entry names, or `null` when it is not listed: gone (then the entry is
+   * forgotten), or a consent whose code is not exchanged yet.
+   */
+  private async check(
+    userId: string,
+    entry: UserGrantEntry,
+    now: number,
+  ): Promise<UserGrant | null> {
     const [live, client] = await Promise.all([
       this.isLive(userId, entry.clientId),
       this.clientOf(entry.clientId),
     ]);
+    // Consent given for a code that holds no token yet: kept, or its exchange would find the
+    // consent gone; it lapses with the code.
+    if (!live && client !== undefined && awaitsExchange(entry.summary, now)) return null;
     if (!live || client === undefined) {
       await this.store.forget(this.grantIds.userTag(userId), entry.clientId, entry.stored);
       return null;
@@ -158,6 +170,14 @@ export class UserGrants {
     }
     return resources;
   }
+}
+
+/**
+ * Whether an entry is only a consent at the authorization endpoint whose code may still be
+ * exchanged: no token was ever recorded for it, and its code's lifetime has not ended.
+ */
+function awaitsExchange(summary: UserGrantSummary, now: number): boolean {
+  return summary.l === undefined && summary.c !== undefined && summary.u > now;
 }
 
 function pageOf(options: ListGrantsOptions): { after: string; limit: number } {

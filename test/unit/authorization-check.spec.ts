@@ -375,6 +375,7 @@ describe('checkAuthorizationRequest: valid requests', () => {
       state: 'st',
       codeChallenge: undefined,
       codeChallengeMethod: undefined,
+      prompt: [],
     });
   });
 

@@ -21,6 +21,7 @@ describe('resolveOptions', () => {
       authorizationCodeTtl: 3600,
       accessTokenTtl: null,
       implicitGrant: false,
+      rememberConsent: false,
       passwordGrantWithoutClient: false,
       allowPlainPkce: false,
       pendingAuthorizationTtl: 600,
@@ -122,6 +123,13 @@ describe('resolveOptions', () => {
     expect(options.accessTokenTtl).toBe(30);
   });
 
+  it('keeps rememberConsent as given, false by default: every request is put to the user', () => {
+    expect(resolveOptions({ redis }).rememberConsent).toBe(false);
+    expect(resolveOptions({ redis, rememberConsent: undefined }).rememberConsent).toBe(false);
+    expect(resolveOptions({ redis, rememberConsent: true }).rememberConsent).toBe(true);
+    expect(resolveOptions({ redis, rememberConsent: false }).rememberConsent).toBe(false);
+  });
+
   it('keeps an issuer without its trailing slash', () => {
     expect(resolveOptions({ redis, issuer: 'https://as.example/' }).issuer).toBe(
       'https://as.example',
@@ -142,6 +150,9 @@ describe('resolveOptions', () => {
     [{ redis: 42 }, 'redis'],
     [{ redis, implicitGrant: 'yes' }, 'implicitGrant'],
     [{ redis, allowPlainPkce: 1 }, 'allowPlainPkce'],
+    [{ redis, rememberConsent: 'true' }, 'rememberConsent'],
+    [{ redis, rememberConsent: 1 }, 'rememberConsent'],
+    [{ redis, rememberConsent: null }, 'rememberConsent'],
     [{ redis, passwordVerifier: () => null }, 'passwordVerifier'],
     [{ redis, issuer: 'not a url' }, 'issuer'],
     [{ redis, issuer: 'https://as.example/?x=1' }, 'issuer'],

@@ -16,7 +16,13 @@ local grants, clients, client = KEYS[1], KEYS[2], ARGV[1]
 local now, untilAt = tonumber(ARGV[2]), tonumber(ARGV[3])
 local existed = redis.call('EXISTS', grants) == 1
 local stored = redis.call('HGET', grants, client)
-local record = stored and cjson.decode(stored) or { f = now, u = untilAt, s = '' }
+local record = stored and cjson.decode(stored)
+-- An entry past its time is a grant that ended (listUserGrants forgets it): what is recorded now
+-- starts a new one, rather than reviving its scopes, consent and first grant time.
+if record and record.u ~= 0 and record.u <= now then
+  record = nil
+end
+record = record or { f = now, u = untilAt, s = '' }
 
 -- The words of `a` and `b` together, each once, in a stable order.
 local function union(a, b)

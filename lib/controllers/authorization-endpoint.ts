@@ -108,8 +108,12 @@ export class AuthorizationEndpoint {
       // Who is signed in, where the application tells: prompt=none, or a consent given before,
       // is then answered here and the user never sees a page.
       if (this.signedInUsers !== null) {
-        const user = await this.signedInUsers.signedInUser(http);
-        const answer = await pending.answerWithoutPage(user);
+        const user: unknown = await this.signedInUsers.signedInUser(http);
+        // Anything but a user id (a resolver in plain JavaScript may answer undefined or '') is
+        // nobody: prompt=none then gets login_required, never someone else's consent.
+        const answer = await pending.answerWithoutPage(
+          typeof user === 'string' && user !== '' ? user : null,
+        );
         if (answer !== null) return OAuthResponse.redirect(answer);
       }
       return OAuthResponse.redirect(this.consentLocation(pending.id));

@@ -57,12 +57,18 @@ export class AccessTokenRequest extends AuthorizationRequest {
   async accept(extras?: Extras): Promise<string> {
     const valid = this.valid();
     const grant = userGrant(extras, 'accept()');
-    const issued = await this.context.minter.issueAccessToken({
-      clientId: valid.client.id,
-      userId: grant.userId,
-      scopes: valid.scopes,
-      extras: grant.extras,
-    });
+    // The user's consent, given now: bound to the resources asked for (RFC 8707 §2), and
+    // remembered as any consent at the authorization endpoint is.
+    const issued = await this.context.minter.issueAccessToken(
+      {
+        clientId: valid.client.id,
+        userId: grant.userId,
+        scopes: valid.scopes,
+        audience: valid.resources,
+        extras: grant.extras,
+      },
+      { consent: true },
+    );
     return implicitRedirect(valid.redirectUri, issued, valid.state, this.context.options.issuer);
   }
 }

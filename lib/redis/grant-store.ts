@@ -12,6 +12,16 @@ import { RedisConnection, RedisClient } from './redis-connection';
 import { storageCall, storageReplies } from './storage-call';
 import { familyField, IDENTITY_FIELD, secondsNow, tokenHead, tombstone } from './token-record';
 
+/** What a grant holds now, as `GrantStore.activityOf()` reads it. */
+export interface GrantActivity {
+  /** Live access tokens and refresh-token families. */
+  readonly liveTokens: number;
+  /** Codes issued under the grant and not yet exchanged nor expired. */
+  readonly pendingCodes: number;
+  /** When a token it still holds was last issued, seconds since the epoch; `null`: none. */
+  readonly lastIssuedAt: number | null;
+}
+
 /** What is stored for an authorization code (never the code itself). */
 export interface CodeRecord {
   readonly clientId: string;
@@ -426,18 +436,23 @@ export class GrantStore {
   }
 
   /**
-   * How many live access tokens and refresh-token families the grant holds, if its identity is
-   * `identity` (else 0): one read of the grant's own hash.
+   * What the grant holds if its identity is `identity` (nothing else counts): its live access
+   * tokens and refresh-token families, its codes not yet exchanged, and when it last issued a
+   * token. One script over the grant's own keys.
    */
-  async countLiveTokens(grantId: string, identity: string): Promise<number> {
+  async activityOf(grantId: string, identity: string): Promise<GrantActivity> {
+    const { keys } = this.redis;
     const reply = await storageCall(
       this.redis.runScript(
-        'countLiveTokens',
-        [this.redis.keys.grant(grantId)],
-        [identity, secondsNow()],
+        'grantActivity',
+        [keys.grant(grantId), keys.grantCodes(grantId)],
+        [identity, secondsNow(), keys.codePrefix(grantId)],
       ),
     );
-    return Number(reply);
+    if (!Array.isArray(reply) || reply.length !== 3)
+      throw new Error(`unexpected reply of the grantActivity script: ${JSON.stringify(reply)}`);
+    const [liveTokens, pendingCodes, lastIssued] = reply.map(Number);
+    return { liveTokens, pendingCodes, lastIssuedAt: lastIssued === 0 ? null : lastIssued };
   }
 
   /**

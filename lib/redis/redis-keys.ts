@@ -101,12 +101,7 @@ export class RedisKeys {
    * so the key names no user; a tag of its own, so listing one user's grants reads one slot.
    */
   userGrants(userTag: string): string {
-    return `${this.prefix}:{user:${userTag}}:grants`;
-  }
-
-  /** Sorted set: the client ids of `userGrants()`, all scored 0, for listing in pages by id. */
-  userGrantClients(userTag: string): string {
-    return `${this.prefix}:{user:${userTag}}:clients`;
+    return `${this.prefix}:{user:${userTag}}`;
   }
 
   /** Hash: one authorization code, from `accept()` until it expires. */

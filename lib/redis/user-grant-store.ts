@@ -3,15 +3,16 @@ import { RedisConnection } from './redis-connection';
 import { storageCall } from './storage-call';
 
 /**
- * What a user's index of grants holds for one client, as the scripts write it (JSON, short
- * names: it is stored once per user and client).
+ * What a user's index of grants holds for one client, as the scripts store it (see
+ * scripts/includes/userGrant.lua: base-36 times and separators, short enough that a user's hash
+ * stays a listpack).
  */
 export interface UserGrantSummary {
   /** When the user first granted the client anything, seconds since the epoch. */
   readonly f: number;
-  /** When a token was last issued for it; absent until one is. */
+  /** When a token was last recorded for it; absent until one is. */
   readonly l?: number;
-  /** Until when its tokens live at least, by the issuances recorded; 0: for ever. */
+  /** Until when what was recorded may live; 0: for ever. */
   readonly u: number;
   /** Every scope issued or consented to, space-separated. */
   readonly s: string;
@@ -24,7 +25,7 @@ export interface UserGrantSummary {
 /** One entry of a page of a user's index: the client, the stored summary, and it parsed. */
 export interface UserGrantEntry {
   readonly clientId: string;
-  /** The summary as stored, to forget it only if nothing changed it since. */
+  /** The entry as stored, to forget it only if nothing changed it since. */
   readonly stored: string;
   readonly summary: UserGrantSummary;
 }
@@ -32,7 +33,7 @@ export interface UserGrantEntry {
 /** What one issuance or consent adds to a user's index. */
 export interface UserGrantChange {
   readonly clientId: string;
-  /** Until when what was issued lives at least, seconds since the epoch; 0: for ever. */
+  /** Until when what was issued or consented to may live, seconds since the epoch; 0: for ever. */
   readonly liveUntil: number;
   /** The scopes issued or consented to. */
   readonly scope: string;
@@ -43,7 +44,7 @@ export interface UserGrantChange {
 }
 
 /**
- * Each user's index of the clients they granted: two keys under the user's own hash tag (see
+ * Each user's index of the clients they granted: one hash under the user's own hash tag (see
  * `RedisKeys.userGrants()`), written when a token is issued or consent given, read to list a
  * user's connected applications and to remember consent. Nothing here walks other users'
  * data; what went stale (an expired or revoked grant) is forgotten when it is next read.
@@ -54,15 +55,19 @@ export class UserGrantStore {
 
   async record(userTag: string, change: UserGrantChange, now: number): Promise<void> {
     await storageCall(
-      this.redis.runScript('recordUserGrant', this.keysOf(userTag), [
-        change.clientId,
-        now,
-        change.liveUntil,
-        change.scope,
-        change.issued ? '1' : '0',
-        change.consentAudience === undefined ? '0' : '1',
-        change.consentAudience === '' ? '.' : (change.consentAudience ?? ''),
-      ]),
+      this.redis.runScript(
+        'recordUserGrant',
+        [this.key(userTag)],
+        [
+          change.clientId,
+          now,
+          change.liveUntil,
+          change.scope,
+          change.issued ? '1' : '0',
+          change.consentAudience === undefined ? '0' : '1',
+          change.consentAudience === '' ? '.' : (change.consentAudience ?? ''),
+        ],
+      ),
     );
   }
 
@@ -78,43 +83,66 @@ export class UserGrantStore {
     now: number,
   ): Promise<{ entries: UserGrantEntry[]; next: string }> {
     const reply = await storageCall(
-      this.redis.runScript('listUserGrants', this.keysOf(userTag), [after, limit, now]),
+      this.redis.runScript('listUserGrants', [this.key(userTag)], [after, limit, now]),
     );
     if (!Array.isArray(reply) || typeof reply[0] !== 'string')
       throw new Error(`unexpected reply of the listUserGrants script: ${JSON.stringify(reply)}`);
     const entries: UserGrantEntry[] = [];
     for (let i = 1; i + 1 < reply.length; i += 2) {
       const stored = String(reply[i + 1]);
-      entries.push({ clientId: String(reply[i]), stored, summary: parseSummary(stored) });
+      const summary = parseSummary(stored);
+      // The script returns only entries it could read, as this does.
+      if (summary !== null) entries.push({ clientId: String(reply[i]), stored, summary });
     }
     return { entries, next: reply[0] };
   }
 
-  /** The entry of `clientId`, or `null`. */
+  /** The entry of `clientId`, or `null` (none, or none that can be read). */
   async read(userTag: string, clientId: string): Promise<UserGrantEntry | null> {
-    const stored = await storageCall(
-      this.redis.client.hget(this.redis.keys.userGrants(userTag), clientId),
-    );
-    return stored === null ? null : { clientId, stored, summary: parseSummary(stored) };
+    const stored = await storageCall(this.redis.client.hget(this.key(userTag), clientId));
+    const summary = stored === null ? null : parseSummary(stored);
+    return summary === null || stored === null ? null : { clientId, stored, summary };
   }
 
   /** Forgets the entry of `clientId`; with `stored`, only if it still holds that. */
   async forget(userTag: string, clientId: string, stored = ''): Promise<boolean> {
     const reply = await storageCall(
-      this.redis.runScript('forgetUserGrant', this.keysOf(userTag), [clientId, stored]),
+      this.redis.runScript('forgetUserGrant', [this.key(userTag)], [clientId, stored]),
     );
     return reply === 1;
   }
 
-  private keysOf(userTag: string): string[] {
-    const { keys } = this.redis;
-    return [keys.userGrants(userTag), keys.userGrantClients(userTag)];
+  private key(userTag: string): string {
+    return this.redis.keys.userGrants(userTag);
   }
 }
 
-function parseSummary(stored: string): UserGrantSummary {
-  const summary = JSON.parse(stored) as Partial<UserGrantSummary>;
-  if (typeof summary.f !== 'number' || typeof summary.u !== 'number')
-    throw new Error('oauthist: a user grant summary in Redis is malformed');
-  return { ...summary, f: summary.f, u: summary.u, s: summary.s ?? '' };
+/** The separator of an entry's parts, and what stands for consented scopes equal to the scopes. */
+const UNIT = '\x1f';
+const SAME_AS_SCOPES = '\x1e';
+const BASE36 = /^[0-9A-Za-z]+$/;
+
+/**
+ * An entry as scripts/includes/userGrant.lua stores it; `null` for one it cannot read, which is
+ * no grant (the listing script forgets such an entry).
+ */
+function parseSummary(stored: string): UserGrantSummary | null {
+  const parts = stored.split(UNIT);
+  const [first, last, until, scopes, consented, resources] = parts;
+  if (
+    (parts.length !== 4 && parts.length !== 6) ||
+    !BASE36.test(first) ||
+    !BASE36.test(until) ||
+    (last !== '' && !BASE36.test(last))
+  )
+    return null;
+  return {
+    f: parseInt(first, 36),
+    ...(last === '' ? {} : { l: parseInt(last, 36) }),
+    u: parseInt(until, 36),
+    s: scopes,
+    ...(consented === undefined
+      ? {}
+      : { c: consented === SAME_AS_SCOPES ? scopes : consented, r: resources }),
+  };
 }

@@ -222,11 +222,18 @@ export class TokenMinter {
     const audience = this.encodeAudience(grant.audience);
     // A code is issued only on the user's consent, which their grants remember; until the code
     // is exchanged the grant holds no token, so it is neither listed nor taken as consent yet.
+    // Recorded for as long as what the code may become can live, so that neither its exchange
+    // nor a refresh has to write here again.
+    const now = secondsNow();
+    const latestExchange = now + this.options.authorizationCodeTtl;
     const consent = this.userGrants.record({
       userId,
       clientId: grant.clientId,
       scope,
-      liveUntil: secondsNow() + this.options.authorizationCodeTtl,
+      liveUntil: laterOf(
+        this.liveUntil(this.expiryOf(latestExchange), false),
+        this.liveUntil(this.expiryOf(now), this.options.refreshTokens !== null),
+      ),
       issued: false,
       consentAudience: audience,
     });
@@ -291,7 +298,6 @@ export class TokenMinter {
     );
     if (record === null || record === 'revoked')
       throw new Error('oauthist: an authorization code held a malformed token body');
-    await this.recordIssued(record, result.familyStarted);
     return new IssuedAccessToken(
       token,
       this.accessTokenOf(record),
@@ -342,7 +348,6 @@ export class TokenMinter {
     );
     if (record === null || record === 'revoked')
       throw new Error('oauthist: a refresh-token family held a malformed token body');
-    await this.recordIssued(record, true);
     return new IssuedAccessToken(
       token,
       this.accessTokenOf(record),
@@ -411,28 +416,13 @@ export class TokenMinter {
   }
 
   /**
-   * Records a token issued under a user's grant (a code's or a refresh token's), whose user the
-   * store told only now: one more write, after the token, to the user's own index.
-   */
-  private async recordIssued(record: TokenRecord, family: boolean): Promise<void> {
-    if (record.userId === undefined || record.clientId === null) return;
-    await this.userGrants.record({
-      userId: record.userId,
-      clientId: record.clientId,
-      scope: record.scope,
-      liveUntil: this.liveUntil(record.expiresAt, family),
-      issued: true,
-    });
-  }
-
-  /**
-   * Until when a grant lives at least, by an access token expiring at `expiresAt` and, with
-   * `family`, a refresh-token family that cannot outlive its lifetime from now; 0: for ever.
+   * Until when a grant may live by an access token issued now and expiring at `expiresAt`
+   * (`null`: never) and, with `family`, the refresh-token family started with it, whose last
+   * access token may be issued as the family ends and lives as long; 0: for ever.
    */
   private liveUntil(expiresAt: number | null, family: boolean): number {
-    const familyTtl = family ? (this.options.refreshTokens?.ttl ?? 0) : 0;
     if (expiresAt === null) return 0;
-    return Math.max(expiresAt, familyTtl === 0 ? 0 : secondsNow() + familyTtl);
+    return expiresAt + (family ? (this.options.refreshTokens?.ttl ?? 0) : 0);
   }
 
   /** A new family's id and first refresh token, and what the store needs to start it. */
@@ -473,4 +463,9 @@ export class TokenMinter {
     // Times are whole seconds: counting from the next one, a token never lives less than its TTL.
     return ttl === null ? null : issuedAt + 1 + ttl;
   }
+}
+
+/** The later of two times of `liveUntil()`, where 0 stands for never ending. */
+function laterOf(a: number, b: number): number {
+  return a === 0 || b === 0 ? 0 : Math.max(a, b);
 }

@@ -165,7 +165,7 @@ export class TokenService {
    * id order. Its cost follows the user's own grants, never the number of users, clients or
    * tokens. A grant revoked, expired, or of a deleted client is no longer listed.
    */
-  listGrants(userId: string | number, options?: ListGrantsOptions): Promise<UserGrantsPage> {
+  async listGrants(userId: string | number, options?: ListGrantsOptions): Promise<UserGrantsPage> {
     return this.userGrants.list(userIdValue(userId, 'listGrants(userId): userId'), options);
   }
 

@@ -4,9 +4,9 @@ import { GrantIds } from '../crypto/grant-ids';
 import { OAuthError } from '../errors';
 import type { OAuthClient } from '../interfaces';
 import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
-import { GrantStore } from '../redis/grant-store';
+import { GrantActivity, GrantStore } from '../redis/grant-store';
 import { grantIdentity, secondsNow } from '../redis/token-record';
-import { UserGrantEntry, UserGrantStore, UserGrantSummary } from '../redis/user-grant-store';
+import { UserGrantEntry, UserGrantStore } from '../redis/user-grant-store';
 import type { ListGrantsOptions, UserGrant, UserGrantsPage } from './user-grant';
 
 const DEFAULT_LIMIT = 100;
@@ -65,9 +65,7 @@ export class UserGrants {
     let cursor = after;
     do {
       const page = await this.store.page(tag, cursor, limit - grants.length, now);
-      const checked = await Promise.all(
-        page.entries.map((entry) => this.check(userId, entry, now)),
-      );
+      const checked = await Promise.all(page.entries.map((entry) => this.check(userId, entry)));
       for (const grant of checked) if (grant !== null) grants.push(grant);
       cursor = page.next;
     } while (cursor !== '' && grants.length < limit);
@@ -85,12 +83,12 @@ export class UserGrants {
     scopes: readonly string[],
     resources: readonly string[],
   ): Promise<boolean> {
-    const [entry, live] = await Promise.all([
+    const [entry, activity] = await Promise.all([
       this.store.read(this.grantIds.userTag(userId), clientId),
-      this.isLive(userId, clientId),
+      this.activityOf(userId, clientId),
     ]);
     const consent = entry?.summary;
-    if (!live || consent?.c === undefined) return false;
+    if (activity.liveTokens === 0 || consent?.c === undefined) return false;
     const now = secondsNow();
     if (consent.u !== 0 && consent.u <= now) return false;
     const granted = new Set(consent.c.split(' '));
@@ -105,38 +103,36 @@ export class UserGrants {
 
   /**
    * The grant an entry names, or `null` when it is not listed: gone (then the entry is
-   * forgotten), or a consent whose code is not exchanged yet.
+   * forgotten), or a consent whose code is not exchanged yet (kept, or the exchange would find
+   * the consent gone; it lapses with the code).
    */
-  private async check(
-    userId: string,
-    entry: UserGrantEntry,
-    now: number,
-  ): Promise<UserGrant | null> {
-    const [live, client] = await Promise.all([
-      this.isLive(userId, entry.clientId),
+  private async check(userId: string, entry: UserGrantEntry): Promise<UserGrant | null> {
+    const [activity, client] = await Promise.all([
+      this.activityOf(userId, entry.clientId),
       this.clientOf(entry.clientId),
     ]);
-    // Consent given for a code that holds no token yet: kept, or its exchange would find the
-    // consent gone; it lapses with the code.
-    if (!live && client !== undefined && awaitsExchange(entry.summary, now)) return null;
-    if (!live || client === undefined) {
+    if (client !== undefined && activity.liveTokens === 0 && activity.pendingCodes > 0) return null;
+    if (client === undefined || activity.liveTokens === 0) {
       await this.store.forget(this.grantIds.userTag(userId), entry.clientId, entry.stored);
       return null;
     }
     const { summary } = entry;
+    // The grant knows when its code was exchanged or its refresh token last used: those write
+    // nothing here.
+    const lastIssued = Math.max(summary.l ?? summary.f, activity.lastIssuedAt ?? 0);
     return {
       clientId: entry.clientId,
       client,
       scopes: summary.s === '' ? [] : summary.s.split(' '),
       resources: this.consentedResources(summary.r),
       grantedAt: new Date(summary.f * 1000),
-      lastIssuedAt: new Date((summary.l ?? summary.f) * 1000),
+      lastIssuedAt: new Date(lastIssued * 1000),
     };
   }
 
-  private async isLive(userId: string, clientId: string): Promise<boolean> {
+  private activityOf(userId: string, clientId: string): Promise<GrantActivity> {
     const grantId = this.grantIds.of(clientId, userId);
-    return (await this.grants.countLiveTokens(grantId, grantIdentity(clientId, userId))) > 0;
+    return this.grants.activityOf(grantId, grantIdentity(clientId, userId));
   }
 
   /**
@@ -170,14 +166,6 @@ export class UserGrants {
     }
     return resources;
   }
-}
-
-/**
- * Whether an entry is only a consent at the authorization endpoint whose code may still be
- * exchanged: no token was ever recorded for it, and its code's lifetime has not ended.
- */
-function awaitsExchange(summary: UserGrantSummary, now: number): boolean {
-  return summary.l === undefined && summary.c !== undefined && summary.u > now;
 }
 
 function pageOf(options: ListGrantsOptions): { after: string; limit: number } {

@@ -606,4 +606,38 @@ describe.each(ADAPTERS)('remembered consent and prompt (%s)', (adapter) => {
       });
     });
   });
+
+  describe('with a resolver that answers something other than a user id', () => {
+    let e2e: E2eApp;
+    /** What the resolver answers, as one written in plain JavaScript might. */
+    let answer: unknown;
+
+    class LooseSessions extends SignedInUserResolver {
+      signedInUser(): string | null {
+        return answer as string | null;
+      }
+    }
+
+    beforeAll(async () => {
+      e2e = await startE2eApp(adapter, {
+        scopes: ['profile'],
+        rememberConsent: true,
+        extraProviders: [{ provide: SignedInUserResolver, useClass: LooseSessions }],
+      });
+    });
+    afterAll(() => e2e.close());
+
+    it.each([undefined, '', 0, false])(
+      'takes %p for nobody signed in: prompt=none gets login_required (OIDC Core §3.1.2.6)',
+      async (loose) => {
+        answer = loose;
+        const web = await e2e.clients.create({ clientType: 'web', redirectUrls: [CALLBACK] });
+        expectClientRedirect(await authorize(e2e, codeRequest(web, { prompt: 'none' }), null), {
+          redirectUri: CALLBACK,
+          query: { ...LOGIN_REQUIRED, state: STATE },
+        });
+        expectConsentPage(await authorize(e2e, codeRequest(web, {}), null));
+      },
+    );
+  });
 });

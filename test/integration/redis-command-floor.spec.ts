@@ -66,6 +66,7 @@ const REVIEWED_CHANGES: Readonly<Record<string, string>> = {
   // Options, each found as a token with its own `since` by the option test.
   'EXPIRE 7.0.0 Added options: NX, XX, GT and LT.': 'options are checked one by one',
   'PEXPIRE 7.0.0 Added options: NX, XX, GT and LT.': 'options are checked one by one',
+  'EXPIREAT 7.0.0 Added options: NX, XX, GT and LT.': 'options are checked one by one',
   // oauthist asks for one section.
   'INFO 7.0.0 Added support for taking multiple section arguments.': 'one section',
   // ioredis reads the fields it knows of the older reply.

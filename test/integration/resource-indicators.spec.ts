@@ -14,7 +14,7 @@ import type { ModuleOptions } from '../support/module-options';
 import { withVerifier } from '../support/module-options';
 import { errorOf, obtainCode } from '../support/grants';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
-import { pkcePair } from '../support/pkce';
+import { fragmentOf, pkcePair } from '../support/pkce';
 import { dumpKeys, testRedisOption } from '../support/test-redis';
 
 const MCP = 'https://api.example.com/mcp';
@@ -143,6 +143,24 @@ describe('resource indicators (RFC 8707)', () => {
         description: 'resource names a resource the user did not grant (RFC 8707 section 2.2)',
       });
       expect((await exchange(granted)).token.audience).toEqual([MCP]);
+    });
+
+    it('an implicit request accepted at once binds its token to the resources it names, as one saved first does (RFC 8707 §2)', async () => {
+      await fixture.close();
+      await start({ implicitGrant: true });
+      const spa = await fixture.module
+        .get(ClientService)
+        .create({ clientType: 'user-agent', redirectUrls: ['https://spa.example/cb'] });
+      const implicit = () =>
+        grants.accessTokenRequest({ client_id: spa.id, scope: 'profile', resource: MCP });
+      const atOnce = fragmentOf(await (await implicit()).accept({ userId: 'alice' }));
+      const saved = fragmentOf(
+        await (await (await implicit()).savePending()).accept({ userId: 'alice' }),
+      );
+      for (const fragment of [atOnce, saved]) {
+        const token = await tokens.verifyAccessToken(fragment.access_token as string);
+        expect(token.audience).toEqual([MCP]);
+      }
     });
 
     it('a grant without audience may be restricted by the token request', async () => {

@@ -77,12 +77,21 @@ describe('token storage', () => {
     return `${tokenHead(issuedAt, issuedAt + lifetime)}profile`;
   }
 
-  it("one token is one key: its grant's hash, a listpack of the grant's identity and the token", async () => {
+  it("one token is one key: its grant's hash, a listpack of the grant's identity and the token; a new user adds the user's index", async () => {
     const before = await dumpKeys(fixture.redis, fixture.prefix);
-    const token = await issue('8a2f7c1e-5b0d-4e39-9f6a-2c7d1b3e4f50');
+    const user = '8a2f7c1e-5b0d-4e39-9f6a-2c7d1b3e4f50';
+    const token = await issue(user);
     const after = await dumpKeys(fixture.redis, fixture.prefix);
     const added = [...after.keys()].filter((key) => !before.has(key));
-    expect(added).toEqual([grantKeyOf(token)]);
+    const index = keys.userGrants(fixture.module.get(GrantIds).userTag(user));
+    expect(added.sort()).toEqual([grantKeyOf(token), index].sort());
+    // One entry per client the user granted, short enough for a listpack too, living as long.
+    expect(await fixture.redis.object('ENCODING', index)).toBe('listpack');
+    expect(await fixture.redis.hlen(index)).toBe(1);
+    const indexTtl = await fixture.redis.ttl(index);
+    expect(indexTtl).toBeGreaterThan(3590);
+    expect(indexTtl).toBeLessThanOrEqual(3601);
+
     // Nothing else grew either: the client registry keeps no index of grants.
     for (const [key, content] of before) expect(after.get(key)).toBe(content);
     expect(await fixture.redis.object('ENCODING', grantKeyOf(token))).toBe('listpack');
@@ -91,6 +100,10 @@ describe('token storage', () => {
     const ttl = await fixture.redis.ttl(grantKeyOf(token));
     expect(ttl).toBeGreaterThan(3600 + 590);
     expect(ttl).toBeLessThanOrEqual(3601 + 600);
+    // The user's next token adds no key.
+    const second = await issue(user);
+    expect((await dumpKeys(fixture.redis, fixture.prefix)).size).toBe(after.size);
+    expect(grantKeyOf(second)).toBe(grantKeyOf(token));
   });
 
   describe('a grant of tokens that never expire', () => {

@@ -69,15 +69,7 @@ local function parseFamily(value)
   }
 end
 
-local function base36(number)
-  local digits, text = '0123456789abcdefghijklmnopqrstuvwxyz', ''
-  repeat
-    local digit = number % 36
-    text = string.sub(digits, digit + 1, digit + 1) .. text
-    number = (number - digit) / 36
-  until number == 0
-  return text
-end
+--- @include "base36"
 
 local function encodeFamily(family)
   return table.concat({

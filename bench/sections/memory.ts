@@ -18,7 +18,7 @@ const PRIMING_TOKENS = 1000;
 export interface MemoryFigures {
   /** Tokens issued per batch (each for a fresh user, so each also starts a grant). */
   readonly tokensPerBatch: number;
-  /** Keys one token adds, counted by DBSIZE (its grant's hash). */
+  /** Keys one token adds, counted by DBSIZE (its grant's hash, and the new user's index). */
   readonly keysPerToken: number;
   /** MEMORY USAGE of everything one token creates or grows, bytes per token. */
   readonly memoryUsagePerToken: Figure;
@@ -28,6 +28,13 @@ export interface MemoryFigures {
     /** Growth of the client registry's keys (none expected: no index of grants is kept). */
     readonly registryGrowth: Figure;
   };
+  /**
+   * MEMORY USAGE of the index of grants each new user starts (`listGrants()`), per user: one
+   * key per user, not per token, so apart from the token's figure.
+   */
+  readonly userIndexPerUser: Figure;
+  /** The encoding Redis chose for a user's index (listpack is the compact one). */
+  readonly userIndexEncoding: string;
   /** used_memory growth over a batch, divided by its tokens. */
   readonly usedMemoryPerToken: Figure;
   /** The stored value of one token, to show what the bytes are. */
@@ -38,16 +45,26 @@ export interface MemoryFigures {
   readonly peer: { readonly memoryUsagePerToken: Figure; readonly usedMemoryPerToken: Figure };
 }
 
-/** The client registry's keys: everything under the `{clients}` tag. */
-export async function registryKeys(admin: Redis): Promise<string[]> {
+/** The keys matching `pattern`, found by SCAN (the benchmark's own Redis, nothing else). */
+async function keysMatching(admin: Redis, pattern: string): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', 'oauthist:{clients}:*', 'COUNT', 1000);
+    const [next, keys] = await admin.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     found.push(...keys);
     cursor = next;
   } while (cursor !== '0');
   return found;
+}
+
+/** The client registry's keys: everything under the `{clients}` tag. */
+export function registryKeys(admin: Redis): Promise<string[]> {
+  return keysMatching(admin, 'oauthist:{clients}:*');
+}
+
+/** The users' indexes of grants: one key per user, under the user's own tag. */
+function userIndexKeys(admin: Redis): Promise<string[]> {
+  return keysMatching(admin, 'oauthist:{user:*}');
 }
 
 async function batch(
@@ -63,9 +80,12 @@ async function batch(
   keys: number;
   valueBytes: number;
   encoding: string;
+  userIndex: number;
+  userIndexEncoding: string;
 }> {
   const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
   const registryBefore = sum(await memoryUsage(admin, await registryKeys(admin)));
+  const indexesBefore = new Set(await userIndexKeys(admin));
   const sizeBefore = await admin.dbsize();
   const usedBefore = await usedMemory(admin);
   const tokens: string[] = [];
@@ -82,6 +102,9 @@ async function batch(
   const value = await admin.hget(grants[0], tokenField(tokens[0]));
   const grantHash = sum(grantBytes) / count;
   const registry = (registryAfter - registryBefore) / count;
+  const newIndexes = (await userIndexKeys(admin)).filter((key) => !indexesBefore.has(key));
+  if (newIndexes.length !== count)
+    throw new Error(`bench: ${newIndexes.length} users' indexes for ${count} new users`);
   return {
     perToken: grantHash + registry,
     grantHash,
@@ -90,6 +113,8 @@ async function batch(
     keys: (sizeAfter - sizeBefore) / count,
     valueBytes: Buffer.byteLength(value ?? ''),
     encoding: String(await admin.object('ENCODING', grants[0])),
+    userIndex: sum(await memoryUsage(admin, newIndexes)) / count,
+    userIndexEncoding: String(await admin.object('ENCODING', newIndexes[0])),
   };
 }
 
@@ -148,6 +173,7 @@ export async function measureMemory(url: string, admin: Redis): Promise<MemoryFi
       progress(
         `memory batch ${i}/${CONFIG.repeats}: ${round(result.perToken)} B/token by MEMORY USAGE ` +
           `(grant hash ${round(result.grantHash)}, registry growth ${round(result.registry, 1)}), ` +
+          `${round(result.userIndex)} B/user of index, ` +
           `${round(result.used)} B/token by used_memory`,
       );
     }
@@ -186,6 +212,12 @@ export async function measureMemory(url: string, admin: Redis): Promise<MemoryFi
           1,
         ),
       },
+      userIndexPerUser: figure(
+        'B',
+        batches.map((b) => b.userIndex),
+        1,
+      ),
+      userIndexEncoding: batches[0].userIndexEncoding,
       usedMemoryPerToken: figure(
         'B',
         batches.map((b) => b.used),

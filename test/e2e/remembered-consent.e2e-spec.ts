@@ -123,6 +123,23 @@ async function consentOnce(
   return exchange(e2e, client, code, extra.scope ?? '');
 }
 
+/**
+ * What a request `user` has not allowed gets: the consent page, and consent_required under
+ * prompt=none (OIDC Core §3.1.2.6), with the state and iss.
+ */
+async function expectNotCovered(
+  e2e: E2eApp,
+  client: RegisteredClient,
+  user: string,
+  extra: Parameters,
+): Promise<void> {
+  expectConsentPage(await authorize(e2e, codeRequest(client, extra), user));
+  expectClientRedirect(
+    await authorize(e2e, codeRequest(client, { ...extra, prompt: 'none' }), user),
+    { redirectUri: CALLBACK, query: { ...CONSENT_REQUIRED, state: STATE, iss: ISSUER } },
+  );
+}
+
 /** The code of a redirect straight to the client, with the state and iss, checked. */
 function expectCodeRedirect(response: request.Response, iss?: string): string {
   const { query } = expectClientRedirect(response, {
@@ -253,18 +270,7 @@ describe.each(ADAPTERS)('remembered consent and prompt (%s)', (adapter) => {
     it('sends a request for more scopes than consented to the consent page, and answers it consent_required with prompt=none', async () => {
       const web = await newWeb();
       await consentOnce(e2e, web, 'alice', { scope: 'profile' });
-      expectConsentPage(
-        await authorize(e2e, codeRequest(web, { scope: 'profile email' }), 'alice'),
-      );
-      const silent = await authorize(
-        e2e,
-        codeRequest(web, { scope: 'profile email', prompt: 'none' }),
-        'alice',
-      );
-      expectClientRedirect(silent, {
-        redirectUri: CALLBACK,
-        query: { ...CONSENT_REQUIRED, state: STATE, iss: ISSUER },
-      });
+      await expectNotCovered(e2e, web, 'alice', { scope: 'profile email' });
     });
 
     it('remembers the wider consent once it is given: both scopes are then covered', async () => {
@@ -317,31 +323,13 @@ describe.each(ADAPTERS)('remembered consent and prompt (%s)', (adapter) => {
       );
       expect(await tokens.revokeGrant('alice', web.id)).toBeGreaterThanOrEqual(1);
       await request(e2e.server).get('/api/any').set('Authorization', `Bearer ${token}`).expect(401);
-      expectConsentPage(await authorize(e2e, codeRequest(web, { scope: 'profile' }), 'alice'));
-      const silent = await authorize(
-        e2e,
-        codeRequest(web, { scope: 'profile', prompt: 'none' }),
-        'alice',
-      );
-      expectClientRedirect(silent, {
-        redirectUri: CALLBACK,
-        query: { ...CONSENT_REQUIRED, state: STATE, iss: ISSUER },
-      });
+      await expectNotCovered(e2e, web, 'alice', { scope: 'profile' });
     });
 
     it("does not take one user's consent for another's: bob goes to the consent page, or gets consent_required", async () => {
       const web = await newWeb();
       await consentOnce(e2e, web, 'alice', { scope: 'profile' });
-      expectConsentPage(await authorize(e2e, codeRequest(web, { scope: 'profile' }), 'bob'));
-      const silent = await authorize(
-        e2e,
-        codeRequest(web, { scope: 'profile', prompt: 'none' }),
-        'bob',
-      );
-      expectClientRedirect(silent, {
-        redirectUri: CALLBACK,
-        query: { ...CONSENT_REQUIRED, state: STATE, iss: ISSUER },
-      });
+      await expectNotCovered(e2e, web, 'bob', { scope: 'profile' });
     });
 
     it("does not take a consent to one client for another's request", async () => {

@@ -88,8 +88,22 @@ async function startGrants(options: Partial<ModuleOptions> = {}): Promise<Grants
   const { keys } = fixture.module.get(RedisConnection);
   const grantIds = fixture.module.get(GrantIds);
 
-  function resourceQuery(resources: string[] | undefined): { resource?: string[] } {
-    return resources === undefined ? {} : { resource: resources };
+  /** An authorization request of `client` (RFC 6749 §4.1.1, §4.2.1), as the endpoint reads it. */
+  function authorizationQuery(
+    client: RegisteredClient,
+    scope: string,
+    resources: string[] | undefined,
+  ): ReturnType<typeof fromRequest> {
+    return fromRequest({
+      method: 'GET',
+      query: {
+        client_id: client.id,
+        // A public client in a browser asks for a token (the implicit grant): no PKCE.
+        response_type: client.clientType === 'user-agent' ? 'token' : 'code',
+        scope,
+        ...(resources === undefined ? {} : { resource: resources }),
+      },
+    });
   }
 
   return {
@@ -101,18 +115,7 @@ async function startGrants(options: Partial<ModuleOptions> = {}): Promise<Grants
     newSpa: () =>
       clients.create({ clientType: 'user-agent', redirectUrls: ['https://spa.example/cb'] }),
     async viaCode(client, userId, scope, resources) {
-      const request = await grants.codeRequest(
-        fromRequest({
-          method: 'GET',
-          query: {
-            client_id: client.id,
-            // A public client in a browser asks for a token (the implicit grant): no PKCE.
-            response_type: client.clientType === 'user-agent' ? 'token' : 'code',
-            scope,
-            ...resourceQuery(resources),
-          },
-        }),
-      );
+      const request = await grants.codeRequest(authorizationQuery(client, scope, resources));
       if (request.error) throw request.error;
       const { code } = queryOf(await (await request.saveCode()).accept({ userId }));
       if (!code) throw new Error('accept() gave no code');
@@ -145,16 +148,7 @@ async function startGrants(options: Partial<ModuleOptions> = {}): Promise<Grants
     },
     async pendingOf(client, scope, resources) {
       const request = await grants.authorizationRequest(
-        fromRequest({
-          method: 'GET',
-          query: {
-            client_id: client.id,
-            // A public client in a browser asks for a token (the implicit grant): no PKCE.
-            response_type: client.clientType === 'user-agent' ? 'token' : 'code',
-            scope,
-            ...resourceQuery(resources),
-          },
-        }),
+        authorizationQuery(client, scope, resources),
       );
       if (request.error) throw request.error;
       return request.savePending();

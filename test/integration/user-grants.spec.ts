@@ -50,6 +50,8 @@ interface Grants {
     scope: string,
     resources?: string[],
   ): Promise<Issued>;
+  /** The token a confidential client's code exchanges for (RFC 6749 §4.1.3). */
+  exchange(client: RegisteredClient, code: string): Promise<Issued>;
   /** A token by the resource owner password credentials grant (RFC 6749 §4.3). */
   viaPassword(client: RegisteredClient, userId: string, scope: string): Promise<Issued>;
   /** A token by the implicit grant (RFC 6749 §4.2): consent, then the token in the fragment. */
@@ -88,6 +90,15 @@ async function startGrants(options: Partial<ModuleOptions> = {}): Promise<Grants
   const { keys } = fixture.module.get(RedisConnection);
   const grantIds = fixture.module.get(GrantIds);
 
+  async function exchangeCode(client: RegisteredClient, code: string): Promise<Issued> {
+    const exchange = await grants.codeExchangeRequest({
+      code,
+      client_id: client.id,
+      client_secret: client.secret,
+    });
+    return exchange.exchangeForToken();
+  }
+
   /** An authorization request of `client` (RFC 6749 §4.1.1, §4.2.1), as the endpoint reads it. */
   function authorizationQuery(
     client: RegisteredClient,
@@ -119,13 +130,9 @@ async function startGrants(options: Partial<ModuleOptions> = {}): Promise<Grants
       if (request.error) throw request.error;
       const { code } = queryOf(await (await request.saveCode()).accept({ userId }));
       if (!code) throw new Error('accept() gave no code');
-      const exchange = await grants.codeExchangeRequest({
-        code,
-        client_id: client.id,
-        client_secret: client.secret,
-      });
-      return exchange.exchangeForToken();
+      return exchangeCode(client, code);
     },
+    exchange: exchangeCode,
     async viaPassword(client, userId, scope) {
       const request = await grants.passwordExchangeRequest({
         username: userId,
@@ -289,12 +296,7 @@ describe("a user's grants: TokenService.listGrants()", () => {
         );
         const consented = await entry();
         await sleep(1100);
-        const exchange = await refreshing.grants.codeExchangeRequest({
-          code,
-          client_id: client.id,
-          client_secret: client.secret,
-        });
-        const issued = await exchange.exchangeForToken();
+        const issued = await refreshing.exchange(client, code);
         expect(await entry()).toBe(consented);
         const exchanged = await listed();
         expect(exchanged.lastIssuedAt.getTime()).toBeGreaterThan(exchanged.grantedAt.getTime());
@@ -341,12 +343,7 @@ describe("a user's grants: TokenService.listGrants()", () => {
       const code = await obtainCode(g.grants, web, { scope: 'email' }, { userId: 'alice' });
       // The grant's hash exists and holds no live token; the code still waits.
       expect(await g.tokens.listGrants('alice')).toEqual({ grants: [], next: null });
-      const exchange = await g.grants.codeExchangeRequest({
-        code,
-        client_id: web.id,
-        client_secret: web.secret,
-      });
-      await exchange.exchangeForToken();
+      await g.exchange(web, code);
       expect(clientIdsOf(await g.tokens.listGrants('alice'))).toEqual([web.id]);
       expect(await (await g.pendingOf(web, 'email')).isGrantedBy('alice')).toBe(true);
     });
@@ -784,12 +781,7 @@ describe("a user's grants: TokenService.listGrants()", () => {
     it('a listing while the code waits for its exchange neither lists nor forgets the consent (RFC 6749 §4.1.2)', async () => {
       const code = await obtainCode(g.grants, web, { scope: 'profile' }, { userId: 'alice' });
       expect(await g.tokens.listGrants('alice')).toEqual({ grants: [], next: null });
-      const exchange = await g.grants.codeExchangeRequest({
-        code,
-        client_id: web.id,
-        client_secret: web.secret,
-      });
-      await exchange.exchangeForToken();
+      await g.exchange(web, code);
       expect(clientIdsOf(await g.tokens.listGrants('alice'))).toEqual([web.id]);
       expect(await granted(web, 'profile')).toBe(true);
     });

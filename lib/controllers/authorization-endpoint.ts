@@ -63,6 +63,16 @@ export function authorizationErrorPage(http: HttpRequestLike, error: OAuthError)
   );
 }
 
+/**
+ * The user id a resolver answered: a number is taken as its string form, as user ids are
+ * elsewhere; anything else but a string (a resolver in plain JavaScript may answer undefined or
+ * '') is nobody, so prompt=none gets login_required, never someone else's consent.
+ */
+function signedInUserOf(answer: unknown): string | null {
+  if (typeof answer === 'number' && Number.isFinite(answer)) return String(answer);
+  return typeof answer === 'string' && answer !== '' ? answer : null;
+}
+
 function isTooManyPending(error: unknown): error is OAuthError {
   return error instanceof OAuthError && error.error === 'temporarily_unavailable';
 }
@@ -108,12 +118,8 @@ export class AuthorizationEndpoint {
       // Who is signed in, where the application tells: prompt=none, or a consent given before,
       // is then answered here and the user never sees a page.
       if (this.signedInUsers !== null) {
-        const user: unknown = await this.signedInUsers.signedInUser(http);
-        // Anything but a user id (a resolver in plain JavaScript may answer undefined or '') is
-        // nobody: prompt=none then gets login_required, never someone else's consent.
-        const answer = await pending.answerWithoutPage(
-          typeof user === 'string' && user !== '' ? user : null,
-        );
+        const user = signedInUserOf(await this.signedInUsers.signedInUser(http));
+        const answer = await pending.answerWithoutPage(user);
         if (answer !== null) return OAuthResponse.redirect(answer);
       }
       return OAuthResponse.redirect(this.consentLocation(pending.id));

@@ -92,11 +92,21 @@ export class PendingAuthorization {
    * §3.1.2.6). Without it, it accepts a covered request under `rememberConsent`, unless
    * `prompt` asks for a page.
    */
-  async answerWithoutPage(userId: string | null, extras?: Extras): Promise<string | null> {
+  async answerWithoutPage(signedIn: string | null, extras?: Extras): Promise<string | null> {
     const silent = this.prompt.includes('none');
+    const userId = signedIn === null ? null : userIdValue(signedIn, 'answerWithoutPage(userId)');
     if (userId === null) {
       return silent
         ? this.decline('login_required', 'no user is signed in, and prompt=none forbids asking')
+        : null;
+    }
+    // Saved for one user, the request cannot be answered for another: asking is the page's job.
+    if (this.data.userId !== undefined && this.data.userId !== userId) {
+      return silent
+        ? this.decline(
+            'login_required',
+            'the user this request is for is not the one signed in, and prompt=none forbids asking',
+          )
         : null;
     }
     const wantsPage = this.prompt.some((value) => value !== 'none');

@@ -493,11 +493,113 @@ export const FORGET_USER_GRANT_LUA: string = `-- Forgets one grant in a user's i
 -- ARGV[1]  the client id
 -- ARGV[2]  the entry it must still hold; '' for any
 -- Returns  1 when it was forgotten, else 0
+-- One client's entry in a user's index of grants (see user-grant-store.ts):
+-- '<first>\\31<last issued>\\31<live until>\\31<scopes>[\\31<consents>]', times in base 36 (last
+-- issued '' until a token is recorded; live until 0 for ever), scopes space-separated. Consents
+-- are what the user allowed at the authorization endpoint, per resource: '<tag>\\30<scopes>'
+-- items joined by '\\29', the tag a resource's stored tag or '.' for a request that named none;
+-- absent when the user never consented there (the password grant). Per resource, so that
+-- allowing one scope at one resource and another at another allows neither at both (RFC 8707).
+-- Short, so that a user's hash stays a listpack (values of at most 64 bytes).
+-- A whole number >= 0 in base 36, as times and lifetimes are stored (tonumber(text, 36) reads it).
+local function base36(number)
+  local digits, text = '0123456789abcdefghijklmnopqrstuvwxyz', ''
+  repeat
+    local digit = number % 36
+    text = string.sub(digits, digit + 1, digit + 1) .. text
+    number = (number - digit) / 36
+  until number == 0
+  return text
+end
+
+-- Seconds a user's hash outlives its longest entry: Redis expires it by its own clock, which may
+-- differ a little from the application's, by which the entries' times are written and read.
+local KEY_SLACK = 60
+
+-- The entry stored as \`value\`, or nil when there is none (or it cannot be read).
+local function parseEntry(value)
+  if not value then
+    return nil
+  end
+  local first, last, untilAt, scopes, rest = string.match(value, '^(%w+)\\31(%w*)\\31(%w+)\\31([^\\31]*)(.*)$')
+  if not first then
+    return nil
+  end
+  local entry = {
+    f = tonumber(first, 36),
+    l = last ~= '' and tonumber(last, 36) or nil,
+    u = tonumber(untilAt, 36),
+    s = scopes,
+  }
+  if rest ~= '' then
+    local consents = string.match(rest, '^\\31([^\\31]+)$')
+    if not consents then
+      return nil
+    end
+    -- Every item whole: none empty, at either end or between two separators.
+    if string.find(consents, '^\\29') or string.find(consents, '\\29$') or string.find(consents, '\\29\\29') then
+      return nil
+    end
+    entry.c = {}
+    for item in string.gmatch(consents, '[^\\29]+') do
+      local tag, allowed = string.match(item, '^([^\\30]+)\\30([^\\30]*)$')
+      if not tag then
+        return nil
+      end
+      entry.c[tag] = allowed
+    end
+  end
+  return entry
+end
+
+local function formatEntry(entry)
+  local value = base36(entry.f) .. '\\31' .. (entry.l and base36(entry.l) or '') .. '\\31' ..
+    base36(entry.u) .. '\\31' .. entry.s
+  if entry.c then
+    local tags = {}
+    for tag in pairs(entry.c) do
+      tags[#tags + 1] = tag
+    end
+    table.sort(tags)
+    local items = {}
+    for i, tag in ipairs(tags) do
+      items[i] = tag .. '\\30' .. entry.c[tag]
+    end
+    value = value .. '\\31' .. table.concat(items, '\\29')
+  end
+  return value
+end
+
+-- Whether every token the entry recorded has ended by its own reckoning.
+local function entryEnded(entry, now)
+  return entry.u ~= 0 and entry.u <= now
+end
+
+-- Gives the user's hash the lifetime of its longest entry, once an entry is gone: the entry that
+-- kept it for ever may have been that one.
+local function retime(grants)
+  local latest = nil
+  for _, value in ipairs(redis.call('HVALS', grants)) do
+    local entry = parseEntry(value)
+    if entry and (entry.u == 0 or latest == nil or (latest ~= 0 and entry.u > latest)) then
+      latest = entry.u
+    end
+  end
+  if latest == 0 then
+    redis.call('PERSIST', grants)
+  elseif latest ~= nil then
+    redis.call('EXPIREAT', grants, latest + KEY_SLACK)
+  end
+end
 local grants, client = KEYS[1], ARGV[1]
 if ARGV[2] ~= '' and redis.call('HGET', grants, client) ~= ARGV[2] then
   return 0
 end
-return redis.call('HDEL', grants, client)
+local forgotten = redis.call('HDEL', grants, client)
+if forgotten == 1 then
+  retime(grants)
+end
+return forgotten
 `;
 
 /** grantActivity.lua, its includes expanded. */
@@ -1249,12 +1351,13 @@ export const LIST_USER_GRANTS_LUA: string = `-- One page of a user's index of gr
 -- ARGV[3]  now, seconds since the epoch
 -- Returns  { the client id the next page starts after, '' at the end; client id, entry, ... }
 -- One client's entry in a user's index of grants (see user-grant-store.ts):
--- '<first>\\31<last issued>\\31<live until>\\31<scopes>[\\31<consented scopes>\\31<resources>]', times
--- in base 36 (last issued '' until a token is recorded; live until 0 for ever), scopes
--- space-separated, consented scopes '\\30' when they are the scopes, resources the consented
--- resources' tags with '.' for none. The consent's two parts are absent when the user never
--- consented at the authorization endpoint (the password grant). Short, so that a user's hash
--- stays a listpack (values of at most 64 bytes).
+-- '<first>\\31<last issued>\\31<live until>\\31<scopes>[\\31<consents>]', times in base 36 (last
+-- issued '' until a token is recorded; live until 0 for ever), scopes space-separated. Consents
+-- are what the user allowed at the authorization endpoint, per resource: '<tag>\\30<scopes>'
+-- items joined by '\\29', the tag a resource's stored tag or '.' for a request that named none;
+-- absent when the user never consented there (the password grant). Per resource, so that
+-- allowing one scope at one resource and another at another allows neither at both (RFC 8707).
+-- Short, so that a user's hash stays a listpack (values of at most 64 bytes).
 -- A whole number >= 0 in base 36, as times and lifetimes are stored (tonumber(text, 36) reads it).
 local function base36(number)
   local digits, text = '0123456789abcdefghijklmnopqrstuvwxyz', ''
@@ -1265,6 +1368,10 @@ local function base36(number)
   until number == 0
   return text
 end
+
+-- Seconds a user's hash outlives its longest entry: Redis expires it by its own clock, which may
+-- differ a little from the application's, by which the entries' times are written and read.
+local KEY_SLACK = 60
 
 -- The entry stored as \`value\`, or nil when there is none (or it cannot be read).
 local function parseEntry(value)
@@ -1282,12 +1389,22 @@ local function parseEntry(value)
     s = scopes,
   }
   if rest ~= '' then
-    local consented, resources = string.match(rest, '^\\31([^\\31]*)\\31([^\\31]*)$')
-    if not consented then
+    local consents = string.match(rest, '^\\31([^\\31]+)$')
+    if not consents then
       return nil
     end
-    entry.c = consented == '\\30' and scopes or consented
-    entry.r = resources
+    -- Every item whole: none empty, at either end or between two separators.
+    if string.find(consents, '^\\29') or string.find(consents, '\\29$') or string.find(consents, '\\29\\29') then
+      return nil
+    end
+    entry.c = {}
+    for item in string.gmatch(consents, '[^\\29]+') do
+      local tag, allowed = string.match(item, '^([^\\30]+)\\30([^\\30]*)$')
+      if not tag then
+        return nil
+      end
+      entry.c[tag] = allowed
+    end
   end
   return entry
 end
@@ -1296,7 +1413,16 @@ local function formatEntry(entry)
   local value = base36(entry.f) .. '\\31' .. (entry.l and base36(entry.l) or '') .. '\\31' ..
     base36(entry.u) .. '\\31' .. entry.s
   if entry.c then
-    value = value .. '\\31' .. (entry.c == entry.s and '\\30' or entry.c) .. '\\31' .. entry.r
+    local tags = {}
+    for tag in pairs(entry.c) do
+      tags[#tags + 1] = tag
+    end
+    table.sort(tags)
+    local items = {}
+    for i, tag in ipairs(tags) do
+      items[i] = tag .. '\\30' .. entry.c[tag]
+    end
+    value = value .. '\\31' .. table.concat(items, '\\29')
   end
   return value
 end
@@ -1305,11 +1431,28 @@ end
 local function entryEnded(entry, now)
   return entry.u ~= 0 and entry.u <= now
 end
+
+-- Gives the user's hash the lifetime of its longest entry, once an entry is gone: the entry that
+-- kept it for ever may have been that one.
+local function retime(grants)
+  local latest = nil
+  for _, value in ipairs(redis.call('HVALS', grants)) do
+    local entry = parseEntry(value)
+    if entry and (entry.u == 0 or latest == nil or (latest ~= 0 and entry.u > latest)) then
+      latest = entry.u
+    end
+  end
+  if latest == 0 then
+    redis.call('PERSIST', grants)
+  elseif latest ~= nil then
+    redis.call('EXPIREAT', grants, latest + KEY_SLACK)
+  end
+end
 local grants, after = KEYS[1], ARGV[1]
 local limit, now = tonumber(ARGV[2]), tonumber(ARGV[3])
 local clients = redis.call('HKEYS', grants)
 table.sort(clients)
-local page, read, last = { '' }, 0, after
+local page, read, last, dropped = { '' }, 0, after, false
 for _, client in ipairs(clients) do
   if client > after then
     if read == limit then
@@ -1324,8 +1467,12 @@ for _, client in ipairs(clients) do
       page[#page + 1] = value
     else
       redis.call('HDEL', grants, client)
+      dropped = true
     end
   end
+end
+if dropped then
+  retime(grants)
 end
 return page
 `;
@@ -1416,12 +1563,13 @@ export const RECORD_USER_GRANT_LUA: string = `-- Records in a user's index of gr
 -- ARGV[7]  the resources of that consent, their tags space-separated; '.' for none
 -- Returns  1
 -- One client's entry in a user's index of grants (see user-grant-store.ts):
--- '<first>\\31<last issued>\\31<live until>\\31<scopes>[\\31<consented scopes>\\31<resources>]', times
--- in base 36 (last issued '' until a token is recorded; live until 0 for ever), scopes
--- space-separated, consented scopes '\\30' when they are the scopes, resources the consented
--- resources' tags with '.' for none. The consent's two parts are absent when the user never
--- consented at the authorization endpoint (the password grant). Short, so that a user's hash
--- stays a listpack (values of at most 64 bytes).
+-- '<first>\\31<last issued>\\31<live until>\\31<scopes>[\\31<consents>]', times in base 36 (last
+-- issued '' until a token is recorded; live until 0 for ever), scopes space-separated. Consents
+-- are what the user allowed at the authorization endpoint, per resource: '<tag>\\30<scopes>'
+-- items joined by '\\29', the tag a resource's stored tag or '.' for a request that named none;
+-- absent when the user never consented there (the password grant). Per resource, so that
+-- allowing one scope at one resource and another at another allows neither at both (RFC 8707).
+-- Short, so that a user's hash stays a listpack (values of at most 64 bytes).
 -- A whole number >= 0 in base 36, as times and lifetimes are stored (tonumber(text, 36) reads it).
 local function base36(number)
   local digits, text = '0123456789abcdefghijklmnopqrstuvwxyz', ''
@@ -1432,6 +1580,10 @@ local function base36(number)
   until number == 0
   return text
 end
+
+-- Seconds a user's hash outlives its longest entry: Redis expires it by its own clock, which may
+-- differ a little from the application's, by which the entries' times are written and read.
+local KEY_SLACK = 60
 
 -- The entry stored as \`value\`, or nil when there is none (or it cannot be read).
 local function parseEntry(value)
@@ -1449,12 +1601,22 @@ local function parseEntry(value)
     s = scopes,
   }
   if rest ~= '' then
-    local consented, resources = string.match(rest, '^\\31([^\\31]*)\\31([^\\31]*)$')
-    if not consented then
+    local consents = string.match(rest, '^\\31([^\\31]+)$')
+    if not consents then
       return nil
     end
-    entry.c = consented == '\\30' and scopes or consented
-    entry.r = resources
+    -- Every item whole: none empty, at either end or between two separators.
+    if string.find(consents, '^\\29') or string.find(consents, '\\29$') or string.find(consents, '\\29\\29') then
+      return nil
+    end
+    entry.c = {}
+    for item in string.gmatch(consents, '[^\\29]+') do
+      local tag, allowed = string.match(item, '^([^\\30]+)\\30([^\\30]*)$')
+      if not tag then
+        return nil
+      end
+      entry.c[tag] = allowed
+    end
   end
   return entry
 end
@@ -1463,7 +1625,16 @@ local function formatEntry(entry)
   local value = base36(entry.f) .. '\\31' .. (entry.l and base36(entry.l) or '') .. '\\31' ..
     base36(entry.u) .. '\\31' .. entry.s
   if entry.c then
-    value = value .. '\\31' .. (entry.c == entry.s and '\\30' or entry.c) .. '\\31' .. entry.r
+    local tags = {}
+    for tag in pairs(entry.c) do
+      tags[#tags + 1] = tag
+    end
+    table.sort(tags)
+    local items = {}
+    for i, tag in ipairs(tags) do
+      items[i] = tag .. '\\30' .. entry.c[tag]
+    end
+    value = value .. '\\31' .. table.concat(items, '\\29')
   end
   return value
 end
@@ -1471,6 +1642,23 @@ end
 -- Whether every token the entry recorded has ended by its own reckoning.
 local function entryEnded(entry, now)
   return entry.u ~= 0 and entry.u <= now
+end
+
+-- Gives the user's hash the lifetime of its longest entry, once an entry is gone: the entry that
+-- kept it for ever may have been that one.
+local function retime(grants)
+  local latest = nil
+  for _, value in ipairs(redis.call('HVALS', grants)) do
+    local entry = parseEntry(value)
+    if entry and (entry.u == 0 or latest == nil or (latest ~= 0 and entry.u > latest)) then
+      latest = entry.u
+    end
+  end
+  if latest == 0 then
+    redis.call('PERSIST', grants)
+  elseif latest ~= nil then
+    redis.call('EXPIREAT', grants, latest + KEY_SLACK)
+  end
 end
 local grants, client = KEYS[1], ARGV[1]
 local now, untilAt = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -1501,8 +1689,10 @@ if ARGV[5] == '1' then
   entry.l = now
 end
 if ARGV[6] == '1' then
-  entry.c = union(entry.c, ARGV[4])
-  entry.r = union(entry.r, ARGV[7])
+  entry.c = entry.c or {}
+  for tag in string.gmatch(ARGV[7], '%S+') do
+    entry.c[tag] = union(entry.c[tag], ARGV[4])
+  end
 end
 if entry.u ~= 0 and (untilAt == 0 or untilAt > entry.u) then
   entry.u = untilAt
@@ -1513,8 +1703,8 @@ if untilAt == 0 then
   if ttl >= 0 then
     redis.call('PERSIST', grants)
   end
-elseif ttl == -2 or (ttl >= 0 and ttl < untilAt - now) then
-  redis.call('EXPIREAT', grants, untilAt)
+elseif ttl == -2 or (ttl >= 0 and ttl < untilAt + KEY_SLACK - now) then
+  redis.call('EXPIREAT', grants, untilAt + KEY_SLACK)
 end
 return 1
 `;

@@ -16,10 +16,11 @@ export interface UserGrantSummary {
   readonly u: number;
   /** Every scope issued or consented to, space-separated. */
   readonly s: string;
-  /** The scopes the user consented to at the authorization endpoint; absent: never asked. */
-  readonly c?: string;
-  /** The resources (tags) of those consents, space-separated; `.` stands for none. */
-  readonly r?: string;
+  /**
+   * What the user consented to at the authorization endpoint: per resource tag (`.` for a
+   * request that named none), the scopes allowed there, space-separated; absent: never asked.
+   */
+  readonly c?: Readonly<Record<string, string>>;
 }
 
 /** One entry of a page of a user's index: the client, the stored summary, and it parsed. */
@@ -117,9 +118,10 @@ export class UserGrantStore {
   }
 }
 
-/** The separator of an entry's parts, and what stands for consented scopes equal to the scopes. */
+/** The separators of an entry: its parts, its consents, and a consent's tag from its scopes. */
 const UNIT = '\x1f';
-const SAME_AS_SCOPES = '\x1e';
+const RECORD = '\x1d';
+const TAG = '\x1e';
 const BASE36 = /^[0-9A-Za-z]+$/;
 
 /**
@@ -128,21 +130,25 @@ const BASE36 = /^[0-9A-Za-z]+$/;
  */
 function parseSummary(stored: string): UserGrantSummary | null {
   const parts = stored.split(UNIT);
-  const [first, last, until, scopes, consented, resources] = parts;
+  const [first, last, until, scopes, consents] = parts;
   if (
-    (parts.length !== 4 && parts.length !== 6) ||
+    (parts.length !== 4 && parts.length !== 5) ||
     !BASE36.test(first) ||
     !BASE36.test(until) ||
     (last !== '' && !BASE36.test(last))
   )
     return null;
+  const consented: Record<string, string> = {};
+  for (const item of consents === undefined ? [] : consents.split(RECORD)) {
+    const [tag, allowed, ...more] = item.split(TAG);
+    if (tag === '' || allowed === undefined || more.length > 0) return null;
+    consented[tag] = allowed;
+  }
   return {
     f: parseInt(first, 36),
     ...(last === '' ? {} : { l: parseInt(last, 36) }),
     u: parseInt(until, 36),
     s: scopes,
-    ...(consented === undefined
-      ? {}
-      : { c: consented === SAME_AS_SCOPES ? scopes : consented, r: resources }),
+    ...(consents === undefined ? {} : { c: consented }),
   };
 }

@@ -186,29 +186,30 @@ export class TokenMinter {
       grant.refreshToken === true && policy !== null && clientId !== null
         ? this.newFamily(grantOfToken, policy.ttl)
         : undefined;
-    // Side by side: the user's index of grants is in another slot, and an entry recorded for a
-    // token that then failed is dropped when next read, as its grant holds no live token.
-    await Promise.all([
-      this.store.issueToken(
-        grantOfToken,
-        grantIdentity(clientId, userId),
-        tokenField(token),
-        tokenHead(issuedAt, record.expiresAt, refresh?.family.familyId) +
-          tokenBody(record.scope, extras, record.audience),
-        record.expiresAt,
-        refresh?.family,
-      ),
-      userId !== undefined && clientId !== null
-        ? this.userGrants.record({
-            userId,
-            clientId,
-            scope: record.scope,
-            liveUntil: this.liveUntil(record.expiresAt, refresh !== undefined),
-            issued: true,
-            consentAudience: consent ? record.audience : undefined,
-          })
-        : undefined,
-    ]);
+    await this.store.issueToken(
+      grantOfToken,
+      grantIdentity(clientId, userId),
+      tokenField(token),
+      tokenHead(issuedAt, record.expiresAt, refresh?.family.familyId) +
+        tokenBody(record.scope, extras, record.audience),
+      record.expiresAt,
+      refresh?.family,
+    );
+    // The grant first, then the user's index (another slot), never side by side: a listing or
+    // a revokeGrant() in between then finds the token, and an entry whose grant write failed
+    // holds no live token and is dropped when next read. Written the other way round, a listing
+    // could forget the entry just before the token appeared, leaving a grant no account page
+    // shows.
+    if (userId !== undefined && clientId !== null) {
+      await this.userGrants.record({
+        userId,
+        clientId,
+        scope: record.scope,
+        liveUntil: this.liveUntil(record.expiresAt, refresh !== undefined),
+        issued: true,
+        consentAudience: consent ? record.audience : undefined,
+      });
+    }
     return new IssuedAccessToken(token, this.accessTokenOf(record), refresh?.token);
   }
 
@@ -224,20 +225,10 @@ export class TokenMinter {
     // is exchanged the grant holds no token, so it is neither listed nor taken as consent yet.
     // Recorded for as long as what the code may become can live, so that neither its exchange
     // nor a refresh has to write here again.
+    // The code first, then the consent, for the reason issueAccessToken() gives.
     const now = secondsNow();
     const latestExchange = now + this.options.authorizationCodeTtl;
-    const consent = this.userGrants.record({
-      userId,
-      clientId: grant.clientId,
-      scope,
-      liveUntil: laterOf(
-        this.liveUntil(this.expiryOf(latestExchange), false),
-        this.liveUntil(this.expiryOf(now), this.options.refreshTokens !== null),
-      ),
-      issued: false,
-      consentAudience: audience,
-    });
-    const saved = this.store.saveCode(
+    await this.store.saveCode(
       grantId,
       sha256(code),
       {
@@ -251,7 +242,17 @@ export class TokenMinter {
       },
       this.options.authorizationCodeTtl,
     );
-    await Promise.all([saved, consent]);
+    await this.userGrants.record({
+      userId,
+      clientId: grant.clientId,
+      scope,
+      liveUntil: laterOf(
+        this.liveUntil(this.expiryOf(latestExchange), false),
+        this.liveUntil(this.expiryOf(now), this.options.refreshTokens !== null),
+      ),
+      issued: false,
+      consentAudience: audience,
+    });
     return code;
   }
 

@@ -91,14 +91,14 @@ export class UserGrants {
     if (activity.liveTokens === 0 || consent?.c === undefined) return false;
     const now = secondsNow();
     if (consent.u !== 0 && consent.u <= now) return false;
-    const granted = new Set(consent.c.split(' '));
     const tags = resources.length === 0 ? [NO_RESOURCE] : this.resourceTags(resources);
     if (tags === null) return false;
-    const consentedResources = new Set((consent.r ?? '').split(' '));
-    return (
-      scopes.every((scope) => granted.has(scope)) &&
-      tags.every((tag) => consentedResources.has(tag))
-    );
+    // Each resource by itself: every scope asked for must have been allowed at that resource.
+    const { c: consents } = consent;
+    return tags.every((tag) => {
+      const allowed = Object.hasOwn(consents, tag) ? new Set(consents[tag].split(' ')) : null;
+      return allowed !== null && scopes.every((scope) => allowed.has(scope));
+    });
   }
 
   /**
@@ -124,7 +124,7 @@ export class UserGrants {
       clientId: entry.clientId,
       client,
       scopes: summary.s === '' ? [] : summary.s.split(' '),
-      resources: this.consentedResources(summary.r),
+      resources: this.consentedResources(summary.c),
       grantedAt: new Date(summary.f * 1000),
       lastIssuedAt: new Date(lastIssued * 1000),
     };
@@ -156,11 +156,12 @@ export class UserGrants {
     return indicators.encode(resources).split(' ');
   }
 
-  private consentedResources(stored: string | undefined): (string | null)[] {
-    if (stored === undefined || stored === '') return [];
+  private consentedResources(
+    consents: Readonly<Record<string, string>> | undefined,
+  ): (string | null)[] {
     const indicators = this.options.resources;
     const resources: (string | null)[] = [];
-    for (const tag of stored.split(' ')) {
+    for (const tag of Object.keys(consents ?? {})) {
       if (tag === NO_RESOURCE) resources.push(null);
       else if (indicators !== null) resources.push(...indicators.decode(tag));
     }

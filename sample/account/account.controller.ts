@@ -8,6 +8,7 @@ import { sendFormExpiredPage, sendPage } from '../pages/html-page';
 import { SessionService } from '../session/session.service';
 
 const PAGE = '/account/apps';
+const CLIENT_ID = /^[\x20-\x7e]+$/;
 const BACK = `<a href="${PAGE}">Back to your applications</a>.`;
 
 /**
@@ -48,7 +49,8 @@ export class AccountController {
   ): Promise<void> {
     const session = await this.sessions.ofForm(req, body._csrf);
     if (!session) return sendFormExpiredPage(res, BACK);
-    if (typeof body.client_id !== 'string' || body.client_id === '') {
+    // A client id is visible ASCII (RFC 6749 appendix A.1); anything else names no client.
+    if (typeof body.client_id !== 'string' || !CLIENT_ID.test(body.client_id)) {
       sendPage(res, 400, 'Bad request', `<h1>No application was named</h1><p>${BACK}</p>`);
       return;
     }

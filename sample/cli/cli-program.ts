@@ -39,6 +39,12 @@ function clientJson(client: OAuthClient | RegisteredClient): ClientJson {
   return json;
 }
 
+/** A user or client id given on the command line: an empty one names nobody. */
+function named(value: string, option: string): string {
+  if (value === '') throw new UsageError(`${option} must not be empty`);
+  return value;
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -156,10 +162,11 @@ export function cliProgram(
     .requiredOption('--user <user_id>', 'the user')
     .exitOverride()
     .action(async (options: { user: string }) => {
+      const user = named(options.user, '--user');
       const all: UserGrant[] = [];
       let after: string | undefined;
       do {
-        const page = await tokens.listGrants(options.user, { after, limit: 1000 });
+        const page = await tokens.listGrants(user, { after, limit: 1000 });
         all.push(...page.grants);
         after = page.next ?? undefined;
       } while (after !== undefined);
@@ -180,7 +187,11 @@ export function cliProgram(
     .requiredOption('--client <client_id>', 'the client')
     .exitOverride()
     .action(async (options: { user: string; client: string }) => {
-      print({ revoked: await tokens.revokeGrant(options.user, options.client) });
+      const revoked = await tokens.revokeGrant(
+        named(options.user, '--user'),
+        named(options.client, '--client'),
+      );
+      print({ revoked });
     });
 
   program

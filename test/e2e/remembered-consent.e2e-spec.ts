@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import request from 'supertest';
-import { GrantService, SignedInUserResolver, TokenService } from '../../lib';
+import { fromRequest, GrantService, SignedInUserResolver, TokenService } from '../../lib';
 import type { HttpRequestLike, RegisteredClient } from '../../lib';
 import { ADAPTERS, FIXTURE_RESOURCES } from '../fixtures/http-app';
 import { basicOf, E2eApp, locationOf, requestIdOf, startE2eApp } from '../support/http-flows';
@@ -510,6 +510,31 @@ describe.each(ADAPTERS)('remembered consent and prompt (%s)', (adapter) => {
       expect(clientRedirectOf(location ?? '').query).toEqual({ ...CONSENT_REQUIRED, state: STATE });
     });
 
+    it('answerWithoutPage(user) never answers a request saved for another user: login_required under prompt=none, else the page (OIDC Core §3.1.2.6)', async () => {
+      const web = await newWeb();
+      await consentOnce(e2e, web, 'bob', { scope: 'profile' });
+      const savedFor = async (prompt?: string) => {
+        const request = await grants.authorizationRequest(
+          fromRequest({
+            method: 'GET',
+            query: codeRequest(web, { scope: 'profile', ...(prompt ? { prompt } : {}) }),
+          }),
+        );
+        return request.savePending({ userId: 'alice' });
+      };
+      const silent = await savedFor('none');
+      expect(clientRedirectOf((await silent.answerWithoutPage('bob')) ?? '').query).toEqual({
+        error: 'login_required',
+        error_description:
+          'the user this request is for is not the one signed in, and prompt=none forbids asking',
+        state: STATE,
+      });
+      const asked = await savedFor();
+      expect(await asked.answerWithoutPage('bob')).toBeNull();
+      // Still waiting: the page can answer it for alice.
+      expect(await grants.getPendingAuthorization(asked.id)).not.toBeNull();
+    });
+
     it('answerWithoutPage(user) answers a covered prompt=none with a code that exchanges for a token', async () => {
       const web = await newWeb();
       await consentOnce(e2e, web, 'alice', { scope: 'profile' });
@@ -615,7 +640,16 @@ describe.each(ADAPTERS)('remembered consent and prompt (%s)', (adapter) => {
     });
     afterAll(() => e2e.close());
 
-    it.each([undefined, '', 0, false])(
+    it('takes a number for the user of that id, as user ids are taken elsewhere', async () => {
+      answer = 42;
+      const web = await e2e.clients.create({ clientType: 'web', redirectUrls: [CALLBACK] });
+      expectClientRedirect(await authorize(e2e, codeRequest(web, { prompt: 'none' }), null), {
+        redirectUri: CALLBACK,
+        query: { ...CONSENT_REQUIRED, state: STATE },
+      });
+    });
+
+    it.each([undefined, '', Number.NaN, false, {}])(
       'takes %p for nobody signed in: prompt=none gets login_required (OIDC Core §3.1.2.6)',
       async (loose) => {
         answer = loose;

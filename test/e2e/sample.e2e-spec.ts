@@ -755,11 +755,11 @@ describe('connected apps and remembered consent of the sample', () => {
     await expect(meStatus(token)).resolves.toBe(200);
   });
 
-  it("refuses a Revoke that names no client with 400, and never touches another user's grant", async () => {
+  it("refuses a Revoke that names no client id (RFC 6749 appendix A.1) with 400, and never touches another user's grant", async () => {
     const ivy = await signedIn(app, 'ivy', 'pw');
     const token = await allow(ivy);
     const jay = await signedIn(app, 'jay', 'pw');
-    for (const clientId of [undefined, '']) {
+    for (const clientId of [undefined, '', 'caf\u00e9', 'tab\tin']) {
       await jay
         .post('/account/apps/revoke')
         .type('form')

@@ -1,3 +1,4 @@
+import { Test } from '@nestjs/testing';
 import { Cluster } from 'ioredis';
 import type { Redis } from 'ioredis';
 import {
@@ -5,6 +6,7 @@ import {
   fromRequest,
   GrantService,
   OAuthError,
+  OAuthistModule,
   PendingAuthorization,
   RegisteredClient,
   TokenService,
@@ -15,13 +17,13 @@ import {
 import { GrantIds } from '../../lib/crypto/grant-ids';
 import { ClientStore } from '../../lib/redis/client-store';
 import { RedisConnection } from '../../lib/redis/redis-connection';
-import { cliProgram } from '../../sample/cli/cli-program';
+import { cliProgram, UsageError } from '../../sample/cli/cli-program';
 import { obtainCode, sleep, startOfSecond } from '../support/grants';
 import { withVerifier } from '../support/module-options';
 import type { ModuleOptions } from '../support/module-options';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
 import { fragmentOf, queryOf } from '../support/pkce';
-import { listKeys, masterConnections } from '../support/test-redis';
+import { listKeys, masterConnections, testRedisOption } from '../support/test-redis';
 
 const PASSWORD = 'correct horse';
 const SCOPES = ['profile', 'email', 'calendar', 'admin'];
@@ -320,8 +322,9 @@ describe("a user's grants: TokenService.listGrants()", () => {
 
     it.each([
       ['not an entry at all', 'garbage'],
-      ['a time that is no number', '!!\x1f\x1f0\x1fprofile\x1f\x1e\x1f.'],
-      ['a consent cut short', 'abc\x1f\x1f0\x1fprofile\x1fprofile'],
+      ['a time that is no number', '!!\x1f\x1f0\x1fprofile\x1f.\x1eprofile'],
+      ['a consent without its resource', 'abc\x1f\x1f0\x1fprofile\x1fprofile'],
+      ['a consent cut short', 'abc\x1f\x1f0\x1fprofile\x1f.\x1eprofile\x1d'],
     ])(
       'takes an index entry it cannot read (%s) for no grant: not listed, no consent, forgotten',
       async (_, corrupt) => {
@@ -563,6 +566,37 @@ describe("a user's grants: TokenService.listGrants()", () => {
       expect(clientIdsOf(await g.tokens.listGrants('alice'))).toEqual([web.id]);
       expect(await indexed(spa)).toBe(false);
       expect(await indexed(web)).toBe(true);
+    });
+
+    it('the entry that kept the index for ever forgotten, the index expires with the rest', async () => {
+      // g's tokens never expire (no accessTokenTtl). A second instance of the same deployment
+      // (same prefix, same key) issues tokens for an hour.
+      const expiring = await Test.createTestingModule({
+        imports: [
+          OAuthistModule.forRoot({
+            redis: testRedisOption(),
+            prefix: g.fixture.prefix,
+            scopes: SCOPES,
+            accessTokenTtl: 3600,
+          }),
+        ],
+      }).compile();
+      await expiring.init();
+      try {
+        const index = g.indexKeys('alice').grants;
+        await g.tokens.issueAccessToken({ clientId: other.id, userId: 'alice', scopes: ['email'] });
+        await expiring
+          .get(TokenService)
+          .issueAccessToken({ clientId: web.id, userId: 'alice', scopes: ['profile'] });
+        expect(await g.fixture.redis.ttl(index)).toBe(-1);
+        await g.tokens.revokeGrant('alice', other.id);
+        const ttl = await g.fixture.redis.ttl(index);
+        expect(ttl).toBeGreaterThan(3500);
+        expect(ttl).toBeLessThanOrEqual(3600 + 120);
+        expect(clientIdsOf(await g.tokens.listGrants('alice'))).toEqual([web.id]);
+      } finally {
+        await expiring.close();
+      }
     });
 
     it('the last grant gone, the index key is gone', async () => {
@@ -807,11 +841,26 @@ describe("a user's grants: TokenService.listGrants()", () => {
       expect(await granted(web, 'profile', [MCP])).toBe(false);
     });
 
-    it('adds up resources consented to one by one (RFC 8707 §2)', async () => {
+    it('adds up consents resource by resource, never crossing scopes from one to another (RFC 8707 §2)', async () => {
       await g.viaCode(web, 'alice', 'profile', [MCP]);
       await g.viaCode(web, 'alice', 'email', [FILES]);
+      expect(await granted(web, 'profile', [MCP])).toBe(true);
+      expect(await granted(web, 'email', [FILES])).toBe(true);
+      // profile was allowed at MCP only, email at FILES only.
+      expect(await granted(web, 'profile', [MCP, FILES])).toBe(false);
+      expect(await granted(web, 'email profile', [FILES])).toBe(false);
+      expect(await granted(web, 'email', [MCP])).toBe(false);
+      await g.viaCode(web, 'alice', 'profile', [FILES]);
       expect(await granted(web, 'profile', [MCP, FILES])).toBe(true);
       expect(await granted(web, 'email profile', [FILES])).toBe(true);
+    });
+
+    it('a consent to several resources at once covers each of them, and any part of it (RFC 8707 §2)', async () => {
+      await g.viaCode(web, 'alice', 'profile email', [MCP, FILES]);
+      expect(await granted(web, 'profile email', [MCP, FILES])).toBe(true);
+      expect(await granted(web, 'email', [FILES])).toBe(true);
+      expect(await granted(web, 'profile', [MCP])).toBe(true);
+      expect(await granted(web, 'profile')).toBe(false);
     });
 
     it('is false after revokeGrant (RFC 7009 §2.1), until the user consents again', async () => {
@@ -1012,6 +1061,17 @@ describe("a user's grants: TokenService.listGrants()", () => {
       expect(printed).toHaveLength(1);
       return printed[0];
     }
+
+    it.each([
+      ['grant', 'list', '--user', ''],
+      ['grant', 'revoke', '--user', '', '--client', 'c'],
+      ['grant', 'revoke', '--user', 'alice', '--client', ''],
+    ])('refuses %p as a usage error (exit 2), printing nothing', async (...args) => {
+      const printed: unknown[] = [];
+      const program = cliProgram(g.clients, g.tokens, (value) => printed.push(value));
+      await expect(program.parseAsync(args, { from: 'user' })).rejects.toBeInstanceOf(UsageError);
+      expect(printed).toEqual([]);
+    });
 
     /** The CLI's `grant list` as the service's listing would print. */
     async function expectedListing(userId: string): Promise<Record<string, string>[]> {

@@ -5,8 +5,13 @@
 -- ARGV[1]  the client id
 -- ARGV[2]  the entry it must still hold; '' for any
 -- Returns  1 when it was forgotten, else 0
+--- @include "userGrant"
 local grants, client = KEYS[1], ARGV[1]
 if ARGV[2] ~= '' and redis.call('HGET', grants, client) ~= ARGV[2] then
   return 0
 end
-return redis.call('HDEL', grants, client)
+local forgotten = redis.call('HDEL', grants, client)
+if forgotten == 1 then
+  retime(grants)
+end
+return forgotten

@@ -12,7 +12,7 @@ local grants, after = KEYS[1], ARGV[1]
 local limit, now = tonumber(ARGV[2]), tonumber(ARGV[3])
 local clients = redis.call('HKEYS', grants)
 table.sort(clients)
-local page, read, last = { '' }, 0, after
+local page, read, last, dropped = { '' }, 0, after, false
 for _, client in ipairs(clients) do
   if client > after then
     if read == limit then
@@ -27,7 +27,11 @@ for _, client in ipairs(clients) do
       page[#page + 1] = value
     else
       redis.call('HDEL', grants, client)
+      dropped = true
     end
   end
+end
+if dropped then
+  retime(grants)
 end
 return page

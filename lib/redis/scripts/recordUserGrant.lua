@@ -41,8 +41,10 @@ if ARGV[5] == '1' then
   entry.l = now
 end
 if ARGV[6] == '1' then
-  entry.c = union(entry.c, ARGV[4])
-  entry.r = union(entry.r, ARGV[7])
+  entry.c = entry.c or {}
+  for tag in string.gmatch(ARGV[7], '%S+') do
+    entry.c[tag] = union(entry.c[tag], ARGV[4])
+  end
 end
 if entry.u ~= 0 and (untilAt == 0 or untilAt > entry.u) then
   entry.u = untilAt
@@ -53,7 +55,7 @@ if untilAt == 0 then
   if ttl >= 0 then
     redis.call('PERSIST', grants)
   end
-elseif ttl == -2 or (ttl >= 0 and ttl < untilAt - now) then
-  redis.call('EXPIREAT', grants, untilAt)
+elseif ttl == -2 or (ttl >= 0 and ttl < untilAt + KEY_SLACK - now) then
+  redis.call('EXPIREAT', grants, untilAt + KEY_SLACK)
 end
 return 1

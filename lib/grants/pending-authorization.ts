@@ -92,16 +92,16 @@ export class PendingAuthorization {
    * §3.1.2.6). Without it, it accepts a covered request under `rememberConsent`, unless
    * `prompt` asks for a page.
    */
-  async answerWithoutPage(signedIn: string | null, extras?: Extras): Promise<string | null> {
+  async answerWithoutPage(userId: string | null, extras?: Extras): Promise<string | null> {
     const silent = this.prompt.includes('none');
-    const userId = signedIn === null ? null : userIdValue(signedIn, 'answerWithoutPage(userId)');
-    if (userId === null) {
+    const user = userId === null ? null : userIdValue(userId, 'answerWithoutPage(userId)');
+    if (user === null) {
       return silent
         ? this.decline('login_required', 'no user is signed in, and prompt=none forbids asking')
         : null;
     }
     // Saved for one user, the request cannot be answered for another: asking is the page's job.
-    if (this.data.userId !== undefined && this.data.userId !== userId) {
+    if (this.data.userId !== undefined && this.data.userId !== user) {
       return silent
         ? this.decline(
             'login_required',
@@ -111,8 +111,8 @@ export class PendingAuthorization {
     }
     const wantsPage = this.prompt.some((value) => value !== 'none');
     const remembered =
-      this.context.options.rememberConsent && !wantsPage && (await this.isGrantedBy(userId));
-    if (remembered) return this.accept({ ...extras, userId });
+      this.context.options.rememberConsent && !wantsPage && (await this.isGrantedBy(user));
+    if (remembered) return this.accept({ ...extras, userId: user });
     return silent
       ? this.decline(
           'consent_required',

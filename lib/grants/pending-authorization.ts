@@ -121,6 +121,14 @@ export class PendingAuthorization {
       : null;
   }
 
+  /**
+   * When the request was saved: with `prompt=login`, a user who signed in before it must sign
+   * in again (OpenID Connect Core 1.0 §3.1.2.1).
+   */
+  get createdAt(): Date {
+    return new Date(this.data.createdAt);
+  }
+
   /** The user who grants, if it was named on saving. */
   get userId(): string | undefined {
     return this.data.userId;

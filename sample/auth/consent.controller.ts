@@ -4,12 +4,21 @@ import { GrantService, OAuthError } from '../../lib';
 import type { PendingAuthorization } from '../../lib';
 import { sendConsentPage, sendGonePage } from '../pages/consent-page';
 import { sendFormExpiredPage } from '../pages/html-page';
-import { SessionService } from '../session/session.service';
+import { Session, SessionService } from '../session/session.service';
 import { FormBodyGuard } from './form-body.guard';
 
 /** The request was answered (in another tab, a moment ago) or expired meanwhile. */
 function isAnswered(error: unknown): boolean {
   return error instanceof OAuthError && error.error === 'invalid_request';
+}
+
+/** Whether the request asks for a sign-in that the session, older than it, is not. */
+function mustSignInAgain(pending: PendingAuthorization, session: Session | null): boolean {
+  return (
+    session !== null &&
+    pending.prompt.includes('login') &&
+    session.signedInAt < pending.createdAt.getTime()
+  );
 }
 
 /** Sends the browser back to the client; the location carries a code or a refusal. */
@@ -38,6 +47,12 @@ export class ConsentController {
   ): Promise<void> {
     const session = await this.sessions.current(req);
     const pending = await this.pendingOf(requestId);
+    // prompt=login: whoever signed in before the request must sign in again (OpenID Connect
+    // Core 1.0 §3.1.2.1); prompt=none never reaches a sign-in page.
+    if (pending && mustSignInAgain(pending, session)) {
+      res.redirect(302, `/login?return_to=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
     if (pending) {
       // Back from the sign-in page, the user may turn out to have allowed this already (or the
       // request says prompt=none): then no page, straight back to the client.

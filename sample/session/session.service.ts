@@ -5,11 +5,13 @@ import type { Cluster, Redis } from 'ioredis';
 import { SAMPLE_CONFIG, SAMPLE_REDIS } from '../sample.tokens';
 import type { SampleConfig } from '../sample-config';
 
-/** A signed-in browser session: the user, and the CSRF token of its forms. */
+/** A signed-in browser session: the user, when they signed in, and the CSRF token of its forms. */
 export interface Session {
   readonly id: string;
   readonly csrf: string;
   readonly user: string;
+  /** When the user signed in, ms since the epoch. */
+  readonly signedInAt: number;
 }
 
 const COOKIE = 'oauthist_session';
@@ -50,8 +52,9 @@ export class SessionService {
     if (id === undefined) return null;
     const stored = await this.redis.get(this.key(id));
     if (stored === null) return null;
-    const { csrf, user } = JSON.parse(stored) as { csrf: string; user: string };
-    return { id, csrf, user };
+    const { csrf, user, at } = JSON.parse(stored) as { csrf: string; user: string; at?: number };
+    // A session stored before sign-in times were kept counts as the oldest.
+    return { id, csrf, user, signedInAt: at ?? 0 };
   }
 
   /** The sign-in form's CSRF token: the browser's own if it has one, else a new cookie. */
@@ -77,10 +80,11 @@ export class SessionService {
       id: randomBytes(32).toString('base64url'),
       csrf: randomBytes(32).toString('base64url'),
       user,
+      signedInAt: Date.now(),
     };
     await this.redis.set(
       this.key(session.id),
-      JSON.stringify({ csrf: session.csrf, user }),
+      JSON.stringify({ csrf: session.csrf, user, at: session.signedInAt }),
       'EX',
       TTL_SECONDS,
     );

@@ -695,6 +695,32 @@ describe('connected apps and remembered consent of the sample', () => {
     await redeem(atClient(await authorize(ivy, { prompt: 'none' })));
   });
 
+  it('makes a user signed in before a prompt=login request sign in again, then asks (OpenID Connect Core 1.0 §3.1.2.1)', async () => {
+    const ivy = await signedIn(app, 'ivy', 'pw');
+    await allow(ivy);
+    const consentUrl = String((await authorize(ivy, { prompt: 'login' })).headers.location);
+    expect(consentUrl).toMatch(/^\/consent\?request_id=/);
+    const toLogin = await ivy.get(consentUrl).expect(302);
+    expect(toLogin.headers.location).toBe(`/login?return_to=${encodeURIComponent(consentUrl)}`);
+    const form = await ivy.get('/login').expect(200);
+    await ivy
+      .post('/login')
+      .type('form')
+      .send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1],
+        username: 'ivy',
+        password: 'pw',
+        return_to: consentUrl,
+      })
+      .expect(303);
+    // Signed in since: the consent page, though the consent covers the request.
+    const page = await ivy.get(consentUrl).expect(200);
+    expect(page.text).toContain('Allow');
+    // Without prompt=login the same session is enough.
+    const again = String((await authorize(ivy, { prompt: 'consent' })).headers.location);
+    await ivy.get(again).expect(200);
+  });
+
   it('refuses prompt=none with another value as invalid_request (OpenID Connect Core 1.0 §3.1.2.1)', async () => {
     for (const prompt of ['none consent', 'none login', 'none other']) {
       expect(atClient(await authorize(null, { prompt }))).toMatchObject({

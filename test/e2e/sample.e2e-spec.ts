@@ -629,6 +629,27 @@ describe('connected apps and remembered consent of the sample', () => {
       .then((response) => response.status);
   }
 
+  /**
+   * `consentUrl` sends `agent` to the sign-in page and back; `user` signs in there, and the
+   * sample answers with the way back.
+   */
+  async function signInThrough(agent: Agent, consentUrl: string, user: string): Promise<void> {
+    const toLogin = await agent.get(consentUrl).expect(302);
+    expect(toLogin.headers.location).toBe(`/login?return_to=${encodeURIComponent(consentUrl)}`);
+    const form = await agent.get('/login').expect(200);
+    const signedInThere = await agent
+      .post('/login')
+      .type('form')
+      .send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1],
+        username: user,
+        password: 'pw',
+        return_to: consentUrl,
+      })
+      .expect(303);
+    expect(signedInThere.headers.location).toBe(consentUrl);
+  }
+
   /** The session's CSRF token, from the home page's sign-out form. */
   async function csrfOf(agent: Agent): Promise<string> {
     const page = await agent.get('/').expect(200);
@@ -663,19 +684,7 @@ describe('connected apps and remembered consent of the sample', () => {
     const visitor = request.agent(app.getHttpServer());
     const consentUrl = String((await authorize(visitor)).headers.location);
     expect(consentUrl).toMatch(/^\/consent\?request_id=/);
-    const toLogin = await visitor.get(consentUrl).expect(302);
-    expect(toLogin.headers.location).toBe(`/login?return_to=${encodeURIComponent(consentUrl)}`);
-    const form = await visitor.get('/login').expect(200);
-    await visitor
-      .post('/login')
-      .type('form')
-      .send({
-        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1],
-        username: 'ivy',
-        password: 'pw',
-        return_to: consentUrl,
-      })
-      .expect(303);
+    await signInThrough(visitor, consentUrl, 'ivy');
     await redeem(atClient(await visitor.get(consentUrl).expect(303)));
   });
 
@@ -700,19 +709,7 @@ describe('connected apps and remembered consent of the sample', () => {
     await allow(ivy);
     const consentUrl = String((await authorize(ivy, { prompt: 'login' })).headers.location);
     expect(consentUrl).toMatch(/^\/consent\?request_id=/);
-    const toLogin = await ivy.get(consentUrl).expect(302);
-    expect(toLogin.headers.location).toBe(`/login?return_to=${encodeURIComponent(consentUrl)}`);
-    const form = await ivy.get('/login').expect(200);
-    await ivy
-      .post('/login')
-      .type('form')
-      .send({
-        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1],
-        username: 'ivy',
-        password: 'pw',
-        return_to: consentUrl,
-      })
-      .expect(303);
+    await signInThrough(ivy, consentUrl, 'ivy');
     // Signed in since: the consent page, though the consent covers the request.
     const page = await ivy.get(consentUrl).expect(200);
     expect(page.text).toContain('Allow');

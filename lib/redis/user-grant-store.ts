@@ -101,8 +101,9 @@ export class UserGrantStore {
   /** The entry of `clientId`, or `null` (none, or none that can be read). */
   async read(userTag: string, clientId: string): Promise<UserGrantEntry | null> {
     const stored = await storageCall(this.redis.client.hget(this.key(userTag), clientId));
-    const summary = stored === null ? null : parseSummary(stored);
-    return summary === null || stored === null ? null : { clientId, stored, summary };
+    if (stored === null) return null;
+    const summary = parseSummary(stored);
+    return summary === null ? null : { clientId, stored, summary };
   }
 
   /** Forgets the entry of `clientId`; with `stored`, only if it still holds that. */

@@ -221,11 +221,6 @@ export class TokenMinter {
     const code = mintGrantBoundSecret(grantId);
     const scope = grant.scopes.join(' ');
     const audience = this.encodeAudience(grant.audience);
-    // A code is issued only on the user's consent, which their grants remember; until the code
-    // is exchanged the grant holds no token, so it is neither listed nor taken as consent yet.
-    // Recorded for as long as what the code may become can live, so that neither its exchange
-    // nor a refresh has to write here again.
-    // The code first, then the consent, for the reason issueAccessToken() gives.
     const now = secondsNow();
     const latestExchange = now + this.options.authorizationCodeTtl;
     await this.store.saveCode(
@@ -242,6 +237,10 @@ export class TokenMinter {
       },
       this.options.authorizationCodeTtl,
     );
+    // A code is issued only on the user's consent, which their grants remember (after the code,
+    // for the reason issueAccessToken() gives); until the code is exchanged the grant holds no
+    // token, so it is neither listed nor taken as consent yet. Recorded for as long as what the
+    // code may become can live, so that neither its exchange nor a refresh writes here again.
     await this.userGrants.record({
       userId,
       clientId: grant.clientId,

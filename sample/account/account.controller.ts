@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { TokenService } from '../../lib';
-import type { UserGrant } from '../../lib';
 import { FormBodyGuard } from '../auth/form-body.guard';
+import { allGrantsOf } from './all-grants';
 import { sendAccountAppsPage } from '../pages/account-page';
 import { sendFormExpiredPage, sendPage } from '../pages/html-page';
 import { SessionService } from '../session/session.service';
@@ -30,13 +30,7 @@ export class AccountController {
       res.redirect(302, `/login?return_to=${encodeURIComponent(PAGE)}`);
       return;
     }
-    const grants: UserGrant[] = [];
-    let after: string | undefined;
-    do {
-      const page = await this.tokens.listGrants(session.user, { after });
-      grants.push(...page.grants);
-      after = page.next ?? undefined;
-    } while (after !== undefined);
+    const grants = await allGrantsOf(this.tokens, session.user);
     sendAccountAppsPage(res, session.user, grants, session.csrf);
   }
 

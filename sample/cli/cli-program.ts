@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ClientService, OAuthClient, RegisteredClient, TokenService, UserGrant } from '../../lib';
+import { ClientService, OAuthClient, RegisteredClient, TokenService } from '../../lib';
+import { allGrantsOf } from '../account/all-grants';
 
 /** A mistake of the caller (bad argument, missing object): one line on stderr, exit code 2. */
 export class UsageError extends Error {}
@@ -162,14 +163,7 @@ export function cliProgram(
     .requiredOption('--user <user_id>', 'the user')
     .exitOverride()
     .action(async (options: { user: string }) => {
-      const user = named(options.user, '--user');
-      const all: UserGrant[] = [];
-      let after: string | undefined;
-      do {
-        const page = await tokens.listGrants(user, { after, limit: 1000 });
-        all.push(...page.grants);
-        after = page.next ?? undefined;
-      } while (after !== undefined);
+      const all = await allGrantsOf(tokens, named(options.user, '--user'));
       print(
         all.map((each) => ({
           client_id: each.clientId,

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { UserGrant } from '../../lib';
-import { escapeHtml, sendPage } from './html-page';
+import { escapeHtml, scopeList, sendPage } from './html-page';
 
 function day(date: Date): string {
   return `<time datetime="${date.toISOString()}">${date.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>`;
@@ -8,9 +8,7 @@ function day(date: Date): string {
 
 function connectedApp(grant: UserGrant, csrf: string): string {
   const name = grant.client?.attributes.name ?? grant.clientId;
-  const scopes = grant.scopes.length
-    ? `<ul class="scopes">${grant.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('')}</ul>`
-    : '<p>No particular scope: basic access to your account.</p>';
+  const scopes = scopeList(grant.scopes);
   return `<li class="app">
   <h2>${escapeHtml(name)}</h2>
   ${scopes}

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { PendingAuthorization } from '../../lib';
-import { escapeHtml, sendPage } from './html-page';
+import { escapeHtml, scopeList, sendPage } from './html-page';
 
 /**
  * The consent page: names the client (and the host of its metadata document, if it has one),
@@ -14,9 +14,7 @@ export function sendConsentPage(
   csrf: string,
 ): void {
   const client = pending.client.attributes.name ?? pending.client.id;
-  const scopes = pending.scopes.length
-    ? `<ul class="scopes">${pending.scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('')}</ul>`
-    : '<p>No particular scope: basic access to your account.</p>';
+  const scopes = scopeList(pending.scopes);
   // A metadata document's name is whatever its author wrote: its host is what the user can check.
   const host = pending.clientMetadataHost;
   const origin =

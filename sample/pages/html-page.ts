@@ -52,3 +52,10 @@ ${body}
 export function sendFormExpiredPage(res: Response, advice: string): void {
   sendPage(res, 403, 'Forbidden', `<h1>The form expired</h1><p>${advice}</p>`);
 }
+
+/** The scopes a client asks for or was granted, as a list; none said in words. */
+export function scopeList(scopes: readonly string[]): string {
+  return scopes.length
+    ? `<ul class="scopes">${scopes.map((scope) => `<li><code>${escapeHtml(scope)}</code></li>`).join('')}</ul>`
+    : '<p>No particular scope: basic access to your account.</p>';
+}

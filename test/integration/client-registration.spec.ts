@@ -1,4 +1,5 @@
 import { ClientRegistrationService, ClientService } from '../../lib';
+import { sleep } from '../support/grants';
 import { createOAuthistFixture, OAuthistFixture } from '../support/oauthist-fixture';
 import { dumpKeys } from '../support/test-redis';
 
@@ -57,6 +58,8 @@ describe('ClientRegistrationService (RFC 7591)', () => {
   it("lists self-registered clients apart from the operator's, oldest first", async () => {
     await clients.create({ clientType: 'web', redirectUrls: [CALLBACK] });
     const first = await register({ redirect_uris: [CALLBACK] });
+    // Clients created in the same millisecond tie, and are listed by id.
+    await sleep(2);
     const second = await register({
       redirect_uris: [CALLBACK],
       token_endpoint_auth_method: 'none',

@@ -13,6 +13,7 @@ export type {
   IntrospectionPolicy,
   InitialAccessTokenVerifier,
   OAuthistBruteForceOptions,
+  OAuthistCacheOptions,
   OAuthistClientMetadataDocumentOptions,
   OAuthistClusterNode,
   OAuthistDynamicRegistrationOptions,
@@ -33,6 +34,7 @@ export type { ResolvedRoutes } from './options/resolved-routes';
 export { ResourceIndicators } from './resources/resource-indicators';
 export type { ResolvedOAuthistOptions } from './options/resolved-options';
 export type { BruteForceLimits } from './options/brute-force-limits';
+export type { CachePolicy } from './options/cache-policy';
 export type { RefreshTokenPolicy } from './options/refresh-token-policy';
 export type { DynamicRegistrationPolicy } from './options/dynamic-registration-policy';
 export type { ClientMetadataDocumentPolicy } from './options/client-metadata-document-policy';

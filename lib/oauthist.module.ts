@@ -30,6 +30,8 @@ import { MetadataDocumentStore } from './redis/metadata-document-store';
 import { MetadataDocumentFetcher } from './metadata-documents/metadata-document-fetcher';
 import { GrantStore } from './redis/grant-store';
 import { RedisConnection } from './redis/redis-connection';
+import { InvalidationListener } from './redis/invalidation-listener';
+import { VerifiedTokenCache } from './tokens/verified-token-cache';
 import { ClientRegistrationService } from './registration/client-registration.service';
 import { AttemptLimiter } from './throttling/attempt-limiter';
 import { SignInLimiter } from './throttling/sign-in-limiter';
@@ -51,6 +53,7 @@ import { TokenService } from './tokens/token.service';
     noSignedInUserResolverProvider,
     noUserCredentialsVerifierProvider,
     RedisConnection,
+    InvalidationListener,
     ClientStore,
     MetadataDocumentStore,
     systemHostResolverProvider,
@@ -66,6 +69,7 @@ import { TokenService } from './tokens/token.service';
     TokenMinter,
     UserGrantStore,
     UserGrants,
+    VerifiedTokenCache,
     TokenService,
     PendingAuthorizations,
     AuthorizationCodeGrant,

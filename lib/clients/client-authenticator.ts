@@ -94,7 +94,7 @@ export class ClientAuthenticator {
       if (bodyId.isWellFormed() && this.documents.handles(bodyId)) {
         return { client: await this.documentClient(bodyId), method: 'none' };
       }
-      const record = bodyId.isWellFormed() ? await this.store.get(bodyId) : null;
+      const record = bodyId.isWellFormed() ? await this.store.getForRequest(bodyId) : null;
       if (record === null) throw this.invalidClient('client_id names no registered client');
       const client = toClient(record);
       if (client.isConfidential)
@@ -146,6 +146,7 @@ export class ClientAuthenticator {
       if (retryAfterMs > 0) throw tooManyAttempts(subject, retryAfterMs);
       const client = clientWithSecret(record, secret);
       if (client !== null) return client;
+      this.store.forgetAuthentication(id, subject.source);
     }
     await this.limiter.recordFailure(subject);
     throw this.invalidClient('client authentication failed');

@@ -162,6 +162,25 @@ export interface OAuthistModuleOptions {
    */
   bruteForce?: OAuthistBruteForceOptions | false;
   /**
+   * Keeps the clients that authenticate at the token endpoint in process, for as long as Redis
+   * promises to report a change to them (server-assisted client-side caching, `CLIENT
+   * TRACKING`): a known client then authenticates without a round trip. Whenever the promise
+   * is in doubt (the connection that receives the reports drops or reconnects, a Cluster's
+   * nodes change) the cache is emptied and Redis is read until the promise holds again. A
+   * change made elsewhere takes effect after the invalidation delay, a few milliseconds on a
+   * local network. On by default; `false` turns it off, `true` or `{ maxEntries, maxAgeSeconds }` sizes it.
+   */
+  clientCache?: OAuthistCacheOptions | boolean;
+  /**
+   * Keeps verified access tokens in process, dropped as soon as Redis reports that their grant
+   * changed (a revocation, a replayed code, a reused refresh token, a new token in the grant),
+   * when they expire, or when the report channel is in doubt (see `clientCache`): a
+   * verification then costs no round trip. The trade-off: a revocation made in another process
+   * takes effect here after the invalidation delay rather than at once. Off by default; `true`
+   * turns it on with the defaults, `{ maxEntries, maxAgeSeconds }` sizes it.
+   */
+  tokenCache?: OAuthistCacheOptions | boolean;
+  /**
    * Turns on dynamic client registration (RFC 7591) at `routes.register`: clients register
    * themselves, openly or with an initial access token, under a rate limit per source address.
    * Off by default (`false`): the route answers 404.
@@ -313,6 +332,20 @@ export interface OAuthistBruteForceOptions {
   maxFailuresPerUsername?: number;
   /** The sliding window, in seconds. Default 300. */
   windowSeconds?: number;
+}
+
+/**
+ * The size of an in-process cache kept true by Redis (`clientCache`, `tokenCache`).
+ * @publicApi
+ */
+export interface OAuthistCacheOptions {
+  /** The entries it holds at most; the least recently used go first. Default 10,000. */
+  maxEntries?: number;
+  /**
+   * The longest an entry is kept, in seconds, whatever Redis reports: a bound on what an
+   * unforeseen failure of the reports could cost. Default 300.
+   */
+  maxAgeSeconds?: number;
 }
 
 /**

@@ -6,6 +6,7 @@ import type {
   OAuthistRedisClusterOptions,
 } from '../interfaces';
 import { resolveBruteForce } from './brute-force-limits';
+import { resolveCachePolicy } from './cache-policy';
 import { resolveDynamicRegistration } from './dynamic-registration-policy';
 import { resolveClientMetadataDocuments } from './client-metadata-document-policy';
 import { resolveRefreshTokens } from './refresh-token-policy';
@@ -251,6 +252,8 @@ export function resolveOptions(
     realm: realm(options.realm),
     commandTimeout: positiveInteger('commandTimeout', options.commandTimeout, 2000),
     bruteForce: resolveBruteForce(options.bruteForce),
+    clientCache: resolveCachePolicy('clientCache', options.clientCache, true),
+    tokenCache: resolveCachePolicy('tokenCache', options.tokenCache, false),
     dynamicRegistration: resolveDynamicRegistration(options.dynamicRegistration, scopes),
     clientMetadataDocuments: resolveClientMetadataDocuments(options.clientMetadataDocuments),
   };

@@ -1,5 +1,6 @@
 import type { IntrospectionPolicy, OAuthistRedisOption } from '../interfaces';
 import type { BruteForceLimits } from './brute-force-limits';
+import type { CachePolicy } from './cache-policy';
 import type { DynamicRegistrationPolicy } from './dynamic-registration-policy';
 import type { ClientMetadataDocumentPolicy } from './client-metadata-document-policy';
 import type { ResourceIndicators } from '../resources/resource-indicators';
@@ -59,6 +60,10 @@ export interface ResolvedOAuthistOptions {
   readonly commandTimeout: number;
   /** The brute-force limits; `null`: the protection is off. */
   readonly bruteForce: BruteForceLimits | null;
+  /** The cache of clients authenticating at the token endpoint; `null`: it is off. */
+  readonly clientCache: CachePolicy | null;
+  /** The cache of verified access tokens; `null`: it is off. */
+  readonly tokenCache: CachePolicy | null;
   /** How dynamic client registration (RFC 7591) runs; `null`: it is off. */
   readonly dynamicRegistration: DynamicRegistrationPolicy | null;
   /** How Client ID Metadata Documents are read; `null`: an `https` client id is not fetched. */

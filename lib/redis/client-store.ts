@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { TrackedCache } from '../cache/tracked-cache';
 import type { ClientOrigin, ClientType } from '../interfaces';
+import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
+import { InvalidationListener } from './invalidation-listener';
 import { DELETE_CLIENT_STATUS, SAVE_CLIENT_STATUS } from './lua-scripts';
 import { RedisConnection } from './redis-connection';
 import type { BruteForceLimits } from '../options/brute-force-limits';
@@ -35,10 +38,24 @@ export interface ClientChange {
 
 const ATTRIBUTE = 'a:';
 
-/** Reads and writes the client registry. Every write is one atomic script. */
+/**
+ * Reads and writes the client registry. Every write is one atomic script. A client about to
+ * authenticate is read from the cache of clients when it holds it (see `clientCache`).
+ */
 @Injectable()
 export class ClientStore {
-  constructor(private readonly redis: RedisConnection) {}
+  private readonly cache: TrackedCache<ClientRecord> | null = null;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    @Optional() private readonly invalidations?: InvalidationListener,
+    @Optional() @Inject(OAUTHIST_OPTIONS) options?: ResolvedOAuthistOptions,
+  ) {
+    if (invalidations && options?.clientCache) {
+      this.cache = new TrackedCache(options.clientCache, invalidations);
+      invalidations.register(this.cache);
+    }
+  }
 
   async create(record: ClientRecord): Promise<boolean> {
     const fields: Record<string, string> = {
@@ -92,6 +109,7 @@ export class ClientStore {
     const reply = await storageCall(
       this.redis.runScript('deleteClient', [keys.client(id), keys.allClients()], [id]),
     );
+    this.invalidations?.invalidate([keys.client(id)]);
     return reply === DELETE_CLIENT_STATUS.deleted;
   }
 
@@ -106,18 +124,61 @@ export class ClientStore {
     limits: BruteForceLimits | null,
   ): Promise<{ record: ClientRecord | null; retryAfterMs: number }> {
     const { keys } = this.redis;
-    const reply = await storageCall(
-      this.redis.runScript(
-        'readClientForAuthentication',
-        [keys.client(id), keys.attempts('client', id, source)],
-        limits === null ? [0, 0] : [limits.windowSeconds * 1000, limits.maxFailures],
-      ),
-    );
-    if (!Array.isArray(reply) || typeof reply[0] !== 'number')
-      throw new Error('unexpected reply of the readClientForAuthentication script');
-    const hash: Record<string, string> = {};
-    for (let i = 1; i < reply.length; i += 2) hash[String(reply[i])] = String(reply[i + 1]);
-    return { record: parseRecord(id, hash), retryAfterMs: reply[0] };
+    const clientKey = keys.client(id);
+    const attemptsKey = keys.attempts('client', id, source);
+    // Without a limit the source does not matter: one entry per client.
+    const cacheKey = limits === null ? clientKey : attemptsKey;
+    const cached = this.cache?.get(cacheKey);
+    if (cached !== undefined) return { record: cached, retryAfterMs: 0 };
+    // No failure can be counted without a write, which Redis reports: an id that may try now
+    // may go on trying until the report comes.
+    const fill = this.cache?.beginFill(limits === null ? [clientKey] : [clientKey, attemptsKey]);
+    let found: { record: ClientRecord | null; retryAfterMs: number } | undefined;
+    try {
+      const reply = await storageCall(
+        this.redis.runScript(
+          'readClientForAuthentication',
+          [clientKey, attemptsKey],
+          limits === null ? [0, 0] : [limits.windowSeconds * 1000, limits.maxFailures],
+        ),
+      );
+      if (!Array.isArray(reply) || typeof reply[0] !== 'number')
+        throw new Error('unexpected reply of the readClientForAuthentication script');
+      const hash: Record<string, string> = {};
+      for (let i = 1; i < reply.length; i += 2) hash[String(reply[i])] = String(reply[i + 1]);
+      found = { record: parseRecord(id, hash), retryAfterMs: reply[0] };
+      return found;
+    } finally {
+      // Only a client that exists and may try is kept: unknown ids would let anyone fill it.
+      const keep = found?.retryAfterMs === 0 ? (found.record ?? undefined) : undefined;
+      if (fill) this.cache?.endFill(fill, cacheKey, keep);
+    }
+  }
+
+  /**
+   * `get()` for a client naming itself at the token endpoint without a secret: from the cache
+   * of clients when it holds it.
+   */
+  async getForRequest(id: string): Promise<ClientRecord | null> {
+    const key = this.redis.keys.client(id);
+    const cached = this.cache?.get(key);
+    if (cached !== undefined) return cached;
+    const fill = this.cache?.beginFill([key]);
+    let record: ClientRecord | null = null;
+    try {
+      record = await this.get(id);
+      return record;
+    } finally {
+      if (fill) this.cache?.endFill(fill, key, record ?? undefined);
+    }
+  }
+
+  /**
+   * Forgets, in this process, that `id` may try from `source`: before a failure is counted, so
+   * that the limit it may reach applies here without waiting for Redis' report.
+   */
+  forgetAuthentication(id: string, source: string): void {
+    this.cache?.delete(this.redis.keys.attempts('client', id, source));
   }
 
   async get(id: string): Promise<ClientRecord | null> {
@@ -215,6 +276,8 @@ export class ClientStore {
         [id, mode, createdAt, change],
       ),
     );
+    // This process sees its own change at once; the others when Redis reports it.
+    this.invalidations?.invalidate([keys.client(id)]);
     return saved === SAVE_CLIENT_STATUS.saved;
   }
 }

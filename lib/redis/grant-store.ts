@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Cluster } from 'ioredis';
 import {
   EXCHANGE_CODE_STATUS,
@@ -8,6 +8,7 @@ import {
   REVOKE_REFRESH_TOKEN_STATUS,
   REVOKE_TOKEN_STATUS,
 } from './lua-scripts';
+import { InvalidationListener } from './invalidation-listener';
 import { RedisConnection, RedisClient } from './redis-connection';
 import { storageCall, storageReplies } from './storage-call';
 import { familyField, IDENTITY_FIELD, secondsNow, tokenHead, tombstone } from './token-record';
@@ -154,7 +155,23 @@ const SCAN_BATCH = 1000;
  */
 @Injectable()
 export class GrantStore {
-  constructor(private readonly redis: RedisConnection) {}
+  constructor(
+    private readonly redis: RedisConnection,
+    @Optional() private readonly invalidations?: InvalidationListener,
+  ) {}
+
+  /** The key a cached token of the grant depends on: its grant's hash. */
+  grantKey(grantId: string): string {
+    return this.redis.keys.grant(grantId);
+  }
+
+  /**
+   * Drops this process's cached tokens of the grant after a write to it: the process sees its
+   * own revocation at once, the others when Redis reports it.
+   */
+  private changed(grantId: string): void {
+    this.invalidations?.invalidate([this.redis.keys.grant(grantId)]);
+  }
 
   /**
    * The deployment's secret for deriving grant ids: read, or made and stored by the first
@@ -242,6 +259,8 @@ export class GrantStore {
         ],
       ),
     );
+    // A replayed code revokes the grant; a new token changes it.
+    this.changed(exchange.grantId);
     if (
       Array.isArray(reply) &&
       reply[0] === EXCHANGE_CODE_STATUS.exchanged &&
@@ -283,6 +302,7 @@ export class GrantStore {
         ],
       ),
     );
+    this.changed(grantId);
     if (reply !== ISSUE_TOKEN_STATUS.stored) throw grantCollision(grantId);
   }
 
@@ -317,6 +337,8 @@ export class GrantStore {
         ],
       ),
     );
+    // A reused refresh token revokes its family; a refresh adds a token.
+    this.changed(exchange.grantId);
     if (Array.isArray(reply) && reply[0] === REFRESH_TOKEN_STATUS.refreshed) {
       return { body: String(reply[1]), identity: String(reply[2]), rotated: reply[3] === 1 };
     }
@@ -366,6 +388,7 @@ export class GrantStore {
         ],
       ),
     );
+    this.changed(grantId);
     if (reply === REVOKE_REFRESH_TOKEN_STATUS.revoked) return 'revoked';
     return reply === REVOKE_REFRESH_TOKEN_STATUS.not_owner ? 'not_owner' : 'unknown';
   }
@@ -407,6 +430,7 @@ export class GrantStore {
         ],
       ),
     );
+    this.changed(grantId);
     if (reply === REVOKE_TOKEN_STATUS.revoked) return 'revoked';
     return reply === REVOKE_TOKEN_STATUS.not_owner ? 'not_owner' : 'unknown';
   }
@@ -432,6 +456,7 @@ export class GrantStore {
         ],
       ),
     );
+    this.changed(grantId);
     return Number(reply);
   }
 

@@ -62,6 +62,7 @@ export class RedisConnection implements OnApplicationShutdown {
   private readonly owned: boolean;
   private readonly logger = new Logger('oauthist');
   private lastReported = 0;
+  private readonly companions: { close(): void }[] = [];
 
   constructor(@Inject(OAUTHIST_OPTIONS) options: ResolvedOAuthistOptions) {
     const { redis } = options;
@@ -157,7 +158,16 @@ export class RedisConnection implements OnApplicationShutdown {
    * reconnecting, keeping the process alive.
    */
   disconnectIfOwned(): void {
+    for (const companion of this.companions) companion.close();
     if (this.owned) this.client.disconnect();
+  }
+
+  /**
+   * A connection oauthist opened beside this one (always its own, even beside a given client):
+   * closed with it when start-up fails.
+   */
+  addCompanion(companion: { close(): void }): void {
+    this.companions.push(companion);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -155,6 +155,22 @@ export class RedisKeys {
       : `${this.prefix}:{${subject}:${keySegment(id)}}:attempts`;
   }
 
+  /**
+   * What the name of every key of a client starts with (its hash and its attempts): the prefix
+   * Redis reports changes under for the cache of clients.
+   */
+  trackedClientPrefix(): string {
+    return `${this.registry}:client:`;
+  }
+
+  /**
+   * What the name of every key under a hash tag starts with, grants and the registry among
+   * them: the prefix Redis reports changes under when access tokens are cached too.
+   */
+  trackedGrantPrefix(): string {
+    return `${this.prefix}:{`;
+  }
+
   /** Every key of this prefix, for tests and tools that need to find them; never on a request path. */
   pattern(): string {
     return `${globEscape(this.prefix)}:*`;

@@ -46,10 +46,11 @@ export class AccessToken {
   /** @internal */
   static fromRecord(record: TokenRecord, resources: ResourceIndicators | null): AccessToken {
     const audience = record.audience === '' ? null : (resources?.decode(record.audience) ?? []);
+    // Frozen: with the token cache on, one object answers many requests.
     return new AccessToken(
       record.clientId,
       record.scope,
-      record.extras,
+      Object.freeze(record.extras),
       new Date(record.issuedAt * 1000),
       record.expiresAt === null ? null : new Date(record.expiresAt * 1000),
       record.userId,

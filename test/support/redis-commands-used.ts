@@ -171,6 +171,8 @@ const IOREDIS_METHODS: Readonly<Record<string, readonly string[]>> = {
   'Cluster.disconnect': [],
   'Cluster.quit': ['QUIT'],
   'Redis.connect': [],
+  // A new connection with the same options; what it sends is found where it is sent.
+  'Redis.duplicate': [],
   'Cluster.connect': [],
   // Sends the command it is handed, which is found where that command is made.
   'Redis.sendCommand': [],
@@ -334,7 +336,11 @@ function typeScriptUsage(usage: RedisUsage): void {
                 usage.unrecognized.push(`${where()}: ioredis ${owner}.${method}() is not reviewed`);
               }
             }
-          } else if (isCommanderType(receiver) && declarations.length === 0) {
+          } else if (
+            isCommanderType(receiver) &&
+            declarations.length === 0 &&
+            !INHERITED_QUIET.has(method)
+          ) {
             usage.unrecognized.push(`${where()}: .${method}() on an ioredis client`);
           }
         }

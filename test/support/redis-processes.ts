@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { sleep } from './grants';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './redis-server';
 
 /**

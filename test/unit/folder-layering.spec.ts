@@ -65,6 +65,10 @@ describe('the folders of lib/ form layers', () => {
     },
   );
 
+  it('the caches (cache/) know nothing of Redis nor of the protocol: options only', () => {
+    expect([...(graph.get('cache')?.keys() ?? [])]).toEqual(['options']);
+  });
+
   it('the framework glue (http/) imports nothing of oauthist', () => {
     expect([...(graph.get('http')?.values() ?? [])]).toEqual([]);
   });

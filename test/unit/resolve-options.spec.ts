@@ -34,6 +34,8 @@ describe('resolveOptions', () => {
       realm: 'oauthist',
       commandTimeout: 2000,
       bruteForce: { maxFailures: 10, maxFailuresPerUsername: 100, windowSeconds: 300 },
+      clientCache: { maxEntries: 10000, maxAgeSeconds: 300 },
+      tokenCache: null,
       refreshTokens: null,
       resources: null,
       dynamicRegistration: null,
@@ -130,6 +132,23 @@ describe('resolveOptions', () => {
     expect(resolveOptions({ redis, rememberConsent: false }).rememberConsent).toBe(false);
   });
 
+  it('sizes the caches: the client cache on unless false, the token cache off unless asked for', () => {
+    expect(resolveOptions({ redis, clientCache: false }).clientCache).toBeNull();
+    expect(resolveOptions({ redis, clientCache: { maxEntries: 5 } }).clientCache).toEqual({
+      maxEntries: 5,
+      maxAgeSeconds: 300,
+    });
+    expect(resolveOptions({ redis, tokenCache: true }).tokenCache).toEqual({
+      maxEntries: 10000,
+      maxAgeSeconds: 300,
+    });
+    expect(resolveOptions({ redis, tokenCache: { maxAgeSeconds: 30 } }).tokenCache).toEqual({
+      maxEntries: 10000,
+      maxAgeSeconds: 30,
+    });
+    expect(resolveOptions({ redis, tokenCache: false }).tokenCache).toBeNull();
+  });
+
   it('keeps an issuer without its trailing slash', () => {
     expect(resolveOptions({ redis, issuer: 'https://as.example/' }).issuer).toBe(
       'https://as.example',
@@ -169,6 +188,13 @@ describe('resolveOptions', () => {
     [{ redis, introspectionPolicy: 'any' }, 'introspectionPolicy'],
     [{ redis, pendingAuthorizationsPerSource: true }, 'pendingAuthorizationsPerSource'],
     [{ redis, commandTimeout: 0 }, 'commandTimeout'],
+    [{ redis, clientCache: 'on' }, 'clientCache'],
+    [{ redis, clientCache: null }, 'clientCache'],
+    [{ redis, clientCache: { maxEntries: 0 } }, 'clientCache.maxEntries'],
+    [{ redis, tokenCache: [] }, 'tokenCache'],
+    [{ redis, tokenCache: { maxEntries: 1.5 } }, 'tokenCache.maxEntries'],
+    [{ redis, tokenCache: { maxAgeSeconds: 86401 } }, 'tokenCache.maxAgeSeconds'],
+    [{ redis, tokenCache: { maxEntries: 10, ttl: 5 } }, 'tokenCache.ttl'],
     [{ redis, refreshTokens: true }, 'refreshTokens'],
     [{ redis, refreshTokens: {} }, 'refreshTokens.ttl'],
     [{ redis, refreshTokens: { ttl: 0 } }, 'refreshTokens.ttl'],

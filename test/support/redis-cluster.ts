@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { ask, RedisProcess, spawnRedis } from './redis-processes';
+import { ask, RedisProcess, replicationInfo, spawnRedis, waitUntil } from './redis-processes';
 import { startRedisServerOnPort, ThrowawayRedis } from './redis-server';
 
 const run = promisify(execFile);
@@ -249,4 +249,73 @@ export function parseClusterNodes(raw: string, variable: string): ClusterNodeAdd
       }
       return { host: entry.slice(0, colon), port };
     });
+}
+
+/** A node's id in the cluster. */
+function nodeId(port: number): Promise<string> {
+  return ask(port, async (redis) => String(await redis.call('CLUSTER', 'MYID')));
+}
+
+/** A replica added to a cluster: its port, and how to stop it (before the cluster). */
+export interface ClusterReplica {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Adds a replica of the master on `masterPort` to `cluster`, and resolves once it has synced
+ * and every node knows it.
+ */
+export async function addClusterReplica(
+  cluster: ThrowawayCluster,
+  masterPort: number,
+): Promise<ClusterReplica> {
+  const taken = new Set(cluster.nodes.flatMap(({ port }) => [port, port + BUS_OFFSET]));
+  const port = await freeClusterPort(taken);
+  const server = await startRedisServerOnPort(port, nodeArgs());
+  try {
+    await ask(port, (redis) => redis.call('CLUSTER', 'MEET', HOST, String(masterPort)));
+    const master = await nodeId(masterPort);
+    // The new node must have heard of the master through the bus before it can follow it.
+    await waitUntil('the replica to follow its master', async () => {
+      await ask(port, (redis) => redis.call('CLUSTER', 'REPLICATE', master));
+      return true;
+    });
+    await waitUntil(
+      'the replica to sync',
+      async () => (await replicationInfo(port, 'master_link_status')) === 'up',
+    );
+    await waitForClusterOk([...cluster.nodes, { host: HOST, port }]);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { port, stop: () => server.stop() };
+}
+
+/**
+ * Moves `slot` with its keys from the master on `fromPort` to the master on `toPort` (a
+ * resharding, as `redis-cli --cluster reshard` does it), and tells every node.
+ */
+export async function moveSlot(
+  cluster: ThrowawayCluster,
+  slot: number,
+  fromPort: number,
+  toPort: number,
+): Promise<void> {
+  const [from, to] = await Promise.all([nodeId(fromPort), nodeId(toPort)]);
+  await ask(toPort, (redis) => redis.call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', from));
+  await ask(fromPort, (redis) => redis.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', to));
+  for (;;) {
+    const keys = (await ask(fromPort, (redis) =>
+      redis.call('CLUSTER', 'GETKEYSINSLOT', String(slot), '100'),
+    )) as string[];
+    if (keys.length === 0) break;
+    await ask(fromPort, (redis) =>
+      redis.call('MIGRATE', HOST, String(toPort), '', '0', '5000', 'KEYS', ...keys),
+    );
+  }
+  for (const { port } of cluster.nodes) {
+    await ask(port, (redis) => redis.call('CLUSTER', 'SETSLOT', String(slot), 'NODE', to));
+  }
 }

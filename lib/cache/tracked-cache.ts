@@ -35,11 +35,17 @@ export class TrackedCache<V extends object> implements InvalidationSink {
   constructor(
     policy: CachePolicy,
     private readonly tracking: InvalidationTracking,
+    /** What entries' ages are measured by, in ms. */
+    clock: { now(): number } = performance,
   ) {
     this.maxAgeMs = policy.maxAgeSeconds * 1000;
     this.entries = new LRUCache<string, Entry<V>>({
       max: policy.maxEntries,
       ttl: this.maxAgeMs,
+      perf: clock,
+      // The clock read at every get: lru-cache's default reuses one reading for a millisecond,
+      // with a timer to forget it, which costs more than reading the clock.
+      ttlResolution: 0,
       // lru-cache checks an entry's age on every get; a timer per entry would cost more.
       ttlAutopurge: false,
       dispose: (entry, key) => {

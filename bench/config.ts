@@ -35,6 +35,14 @@ export const CONFIG = {
     warmupSeconds: quick ? 1 : 3,
     durationSeconds: quick ? 2 : 8,
   },
+  invalidation: {
+    /** Revocations timed per run, each watched by another process. */
+    samples: quick ? 20 : 200,
+  },
+  cacheMemory: {
+    /** Tokens verified into a fresh token cache to weigh its entries. */
+    entries: quick ? 2000 : 20_000,
+  },
   memory: {
     tokens: quick ? 1000 : 10_000,
     issueConcurrency: 64,

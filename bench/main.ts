@@ -4,7 +4,9 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer } from '../test/support/redis-server';
 import { CONFIG } from './config';
+import { measureCacheMemory } from './sections/cache-memory';
 import { measureHttp } from './sections/http';
+import { measureInvalidation } from './sections/invalidation';
 import { measureInProcess, prepareInProcess } from './sections/in-process';
 import { measureMemory } from './sections/memory';
 import { measureRefreshMemory } from './sections/refresh-memory';
@@ -46,10 +48,17 @@ async function main(): Promise<void> {
     };
     await oauthist.close();
     await context.refreshing.close();
+    await context.caching.close();
     await context.peerRedis.quit();
 
     progress('http: autocannon against Express, then Fastify');
     const http = await measureHttp(server.url);
+
+    progress('invalidation: revocations in this process, refused from the cache of another');
+    const invalidation = await measureInvalidation(server.url);
+
+    progress('cache memory: heap per entry of the token cache');
+    const cacheMemory = await measureCacheMemory(server.url);
 
     progress('memory: tokens for fresh users on an empty Redis');
     const memory = await measureMemory(server.url, admin);
@@ -78,6 +87,8 @@ async function main(): Promise<void> {
       inProcessCpu: inProcess.cpu,
       wire,
       http,
+      invalidation,
+      cacheMemory,
       memory,
       refreshMemory,
       refreshPool,

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Redis } from 'ioredis';
 import { AccessToken, CurrentAccessToken, OAuthistModule, Scopes } from '../../lib';
-import { oauthistOptions, SCOPE } from '../support/oauthist';
+import { ExtraOptions, oauthistOptions, SCOPE } from '../support/oauthist';
 
 export type Adapter = 'express' | 'fastify';
 
@@ -17,6 +17,7 @@ export async function startBenchApp(
   adapter: Adapter,
   redis: Redis,
   floorKey: string,
+  extra: ExtraOptions = {},
 ): Promise<{ app: INestApplication; url: string }> {
   @Controller('bench')
   class BenchController {
@@ -39,7 +40,7 @@ export async function startBenchApp(
   }
 
   @Module({
-    imports: [OAuthistModule.forRoot(oauthistOptions(redis))],
+    imports: [OAuthistModule.forRoot({ ...oauthistOptions(redis), ...extra })],
     controllers: [BenchController],
   })
   class BenchHttpModule {}

@@ -7,15 +7,16 @@ import { Adapter, startBenchApp } from '../http/app';
 import type { LoadJob, LoadResult } from '../http/autocannon-child';
 import { figure, Figure } from '../support/figure';
 import { progress } from '../support/log';
-import { registerClient, SCOPE } from '../support/oauthist';
+import { registerClient, SCOPE, TOKEN_CACHE } from '../support/oauthist';
 import { openConnection } from '../support/redis';
 import { ratio } from '../support/stats';
 
-export const ROUTES = ['guarded', 'rawGet', 'empty', 'token'] as const;
+export const ROUTES = ['guarded', 'guardedCached', 'rawGet', 'empty', 'token'] as const;
 export type RouteName = (typeof ROUTES)[number];
 
 const ROUTE_LABELS: Record<RouteName, string> = {
   guarded: 'GET /bench/guarded (@Scopes)',
+  guardedCached: 'GET /bench/guarded (@Scopes), tokenCache on',
   rawGet: 'GET /bench/raw-get (one ioredis GET)',
   empty: 'GET /bench/empty',
   token: 'POST /oauth/token (client credentials)',
@@ -31,6 +32,8 @@ export interface AdapterFigures {
   readonly routes: Record<RouteName, RouteFigures>;
   /** guarded / raw-GET, of the medians. */
   readonly guardedToRawGet: number | null;
+  /** guarded with the token cache on / raw-GET, of the medians. */
+  readonly guardedCachedToRawGet: number | null;
 }
 
 function load(job: LoadJob): Promise<LoadResult> {
@@ -63,6 +66,8 @@ async function measureAdapter(url: string, adapter: Adapter): Promise<AdapterFig
       .slice(0, CONFIG.inProcess.valueBytes),
   );
   const { app, url: base } = await startBenchApp(adapter, redis, floorKey);
+  // The same app with the token cache on, on a port of its own and the same connection.
+  const cached = await startBenchApp(adapter, redis, floorKey, TOKEN_CACHE);
   try {
     const clients = app.get(ClientService);
     const client = await registerClient(clients);
@@ -78,6 +83,11 @@ async function measureAdapter(url: string, adapter: Adapter): Promise<AdapterFig
     > = {
       guarded: {
         url: `${base}/bench/guarded`,
+        method: 'GET',
+        headers: { authorization: `Bearer ${issued.accessToken}` },
+      },
+      guardedCached: {
+        url: `${cached.url}/bench/guarded`,
         method: 'GET',
         headers: { authorization: `Bearer ${issued.accessToken}` },
       },
@@ -142,8 +152,13 @@ async function measureAdapter(url: string, adapter: Adapter): Promise<AdapterFig
         routes.guarded.requestsPerSec.median,
         routes.rawGet.requestsPerSec.median,
       ),
+      guardedCachedToRawGet: ratio(
+        routes.guardedCached.requestsPerSec.median,
+        routes.rawGet.requestsPerSec.median,
+      ),
     };
   } finally {
+    await cached.app.close();
     await app.close();
     await redis.quit();
   }

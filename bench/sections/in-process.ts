@@ -11,6 +11,7 @@ import {
   OauthistInstance,
   REFRESH_TOKENS,
   RESOURCE,
+  TOKEN_CACHE,
   SCOPE,
   SCOPES,
   startOauthist,
@@ -24,6 +25,7 @@ export const IN_PROCESS = [
   'floorHgetall',
   'verify',
   'verifyForResource',
+  'verifyCached',
   'peerVerify',
   'clientCredentials',
   'peerClientCredentials',
@@ -37,6 +39,7 @@ export const IN_PROCESS_LABELS: Record<InProcessName, string> = {
   floorHgetall: 'ioredis HGETALL',
   verify: 'oauthist verifyAccessToken',
   verifyForResource: 'oauthist verifyAccessTokenFor (audience checked)',
+  verifyCached: 'oauthist verifyAccessToken, tokenCache on',
   peerVerify: 'peer authenticate()',
   clientCredentials: 'oauthist client credentials',
   peerClientCredentials: 'peer token() client credentials',
@@ -52,6 +55,8 @@ export interface InProcessContext {
    */
   readonly refreshing: OauthistInstance;
   readonly refreshPool: RefreshPool;
+  /** A third oauthist on the same Redis and prefix with the token cache on: it verifies `oauthistTokens`. */
+  readonly caching: OauthistInstance;
   readonly peer: Peer;
   readonly peerClient: { readonly id: string; readonly basic: string };
   readonly floorKeys: readonly string[];
@@ -114,10 +119,12 @@ export async function prepareInProcess(
   }
   const refreshing = await startOauthist(url, REFRESH_TOKENS);
   const refreshPool = await RefreshPool.start(refreshing, CONFIG.inProcess.refreshFamilies);
+  const caching = await startOauthist(url, TOKEN_CACHE);
   return {
     oauthist,
     refreshing,
     refreshPool,
+    caching,
     peer,
     peerClient: { id: peerClient.id, basic },
     floorKeys,
@@ -154,6 +161,9 @@ function operations(context: InProcessContext): Record<InProcessName, Operation>
         AT_RESOURCE,
         SCOPE,
       ),
+    // The pool's tokens are cached after the warm-up: this is the cache's hit path.
+    verifyCached: (i) =>
+      context.caching.tokens.verifyAccessToken(oauthistTokens[i % oauthistTokens.length], SCOPE),
     peerVerify: (i) => peer.verify(peerTokens[i % peerTokens.length], SCOPE),
     clientCredentials: () => clientCredentials(oauthist.grants, oauthist.client),
     peerClientCredentials: () => peer.clientCredentials(context.peerClient.basic, SCOPE),

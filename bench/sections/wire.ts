@@ -41,6 +41,7 @@ interface WireSpec<T> {
 export const WIRE = [
   'verify',
   'verifyForResource',
+  'verifyCached',
   'clientCredentials',
   'codeExchange',
   'authorizationRequest',
@@ -125,6 +126,16 @@ export async function measureWire(
         tokens.verifyAccessTokenFor(
           context.resourceTokens[next++ % context.resourceTokens.length],
           AT_RESOURCE,
+          SCOPE,
+        ),
+    },
+    verifyCached: {
+      label: 'verification, tokenCache on (a cached token)',
+      redis: context.caching.redis,
+      setup: none,
+      operation: () =>
+        context.caching.tokens.verifyAccessToken(
+          context.oauthistTokens[next++ % context.oauthistTokens.length],
           SCOPE,
         ),
     },

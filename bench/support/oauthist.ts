@@ -17,6 +17,8 @@ import { openConnection } from './redis';
 /** The scopes every oauthist instance of the benchmark allows; tokens are issued for `profile`. */
 export const SCOPES = ['profile', 'email', 'admin'];
 export const SCOPE = 'profile';
+/** The key prefix of every oauthist instance of the benchmark: they share their data. */
+export const PREFIX = 'oauthist';
 export const REDIRECT_URI = 'http://127.0.0.1:8080/cb';
 /** The resource that audience-bound tokens are issued for, as an MCP server's would be. */
 export const RESOURCE = 'https://bench.example/mcp';
@@ -26,7 +28,7 @@ export const RESOURCE = 'https://bench.example/mcp';
  * and one resource (which changes nothing for tokens issued without an audience).
  */
 export function oauthistOptions(redis: Redis): OAuthistModuleOptions {
-  return { redis, prefix: 'oauthist', scopes: SCOPES, resources: [RESOURCE] };
+  return { redis, prefix: PREFIX, scopes: SCOPES, resources: [RESOURCE] };
 }
 
 /** What an instance may set beyond the benchmark's defaults. */
@@ -47,6 +49,9 @@ export const REFRESH_TOKENS: ExtraOptions = {
   ...EXPIRING_ACCESS_TOKENS,
   refreshTokens: { ttl: 30 * 86400 },
 };
+
+/** The token cache on, large enough for every token a measurement rotates over. */
+export const TOKEN_CACHE: ExtraOptions = { tokenCache: { maxEntries: 100_000 } };
 
 /** A web (confidential) client, as registered through ClientService. */
 export interface BenchClient {

@@ -9,6 +9,9 @@ const INVALIDATIONS = '__redis__:invalidate';
  */
 export const HEARTBEAT_INTERVAL = 500;
 
+/** How long a connection whose set-up failed waits before it tries again, in ms. */
+const SET_UP_RETRY_DELAY = 2000;
+
 /** What `NodeInvalidations` tells its listener. */
 export interface NodeInvalidationEvents {
   /** The node now reports every change under the prefix. */
@@ -89,8 +92,12 @@ export class NodeInvalidations {
     } catch (error) {
       if (generation !== this.generation) return;
       this.events.failed(error as Error);
-      // A new connection tries again; until then nothing is cached.
-      this.connection.disconnect(true);
+      // A new connection tries again, after a pause: a server that refuses tracking (an ACL)
+      // would refuse it as fast as it is asked. Until then nothing is cached.
+      const retry = setTimeout(() => {
+        if (generation === this.generation) this.connection.disconnect(true);
+      }, SET_UP_RETRY_DELAY);
+      retry.unref();
       return;
     }
     if (generation !== this.generation || this.connection.status !== 'ready') return;

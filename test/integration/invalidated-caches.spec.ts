@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import {
@@ -364,6 +365,57 @@ describe('caches invalidated by Redis (CLIENT TRACKING)', () => {
       await b.tokens.verifyAccessToken(next.accessToken);
       expect(await commandsSentBy(b, () => b.tokens.verifyAccessToken(next.accessToken))).toBe(0);
     });
+
+    // On a server of its own, standalone: the test changes the server's users.
+    (testTopology() === 'cluster' ? it.skip : it)(
+      'where Redis refuses CLIENT TRACKING (an ACL), it warns and reads Redis every time',
+      async () => {
+        const server = await import('../support/redis-server');
+        const own = await server.startRedisServer();
+        const admin = new Redis(own.url);
+        const warnings: string[] = [];
+        const warn = jest
+          .spyOn(Logger.prototype, 'warn')
+          .mockImplementation((message: unknown) => void warnings.push(String(message)));
+        try {
+          await admin.call(
+            'ACL',
+            'SETUSER',
+            'limited',
+            'on',
+            '>secret',
+            '~*',
+            '&*',
+            '+@all',
+            '-client|tracking',
+          );
+          const url = new URL(own.url);
+          url.username = 'limited';
+          url.password = 'secret';
+          const one = await Test.createTestingModule({
+            imports: [OAuthistModule.forRoot({ redis: url.toString(), prefix, tokenCache: true })],
+          }).compile();
+          await one.init();
+          try {
+            const listener = one.get(InvalidationListener);
+            expect(listener.tracking).toBe(false);
+            expect(warnings.some((line) => line.includes('CLIENT TRACKING'))).toBe(true);
+            const tokens = one.get(TokenService);
+            const issued = await tokens.issueAccessToken({ clientId: null, scopes: [] });
+            await tokens.verifyAccessToken(issued.accessToken);
+            expect(one.get(VerifiedTokenCache).size).toBe(0);
+            await tokens.revokeToken(issued.accessToken);
+            expect(await verdict(tokens, issued.accessToken)).toBe('revoked');
+          } finally {
+            await one.close();
+          }
+        } finally {
+          warn.mockRestore();
+          admin.disconnect();
+          await own.stop();
+        }
+      },
+    );
 
     // On a server of its own, standalone: FLUSHALL must not touch other suites' data.
     (testTopology() === 'cluster' ? it.skip : it)(

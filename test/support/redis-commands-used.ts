@@ -179,6 +179,8 @@ const IOREDIS_METHODS: Readonly<Record<string, readonly string[]>> = {
   'Cluster.sendCommand': [],
   'Commander.sendCommand': [],
   'Cluster.delayUntilReady': [],
+  // ioredis reads the slot map again: CLUSTER SLOTS on a node it knows.
+  'Cluster.refreshSlotsCache': ['CLUSTER|SLOTS'],
   'Command.setTimeout': [],
   // Settles the command's own promise; sends nothing.
   'Command.reject': [],

@@ -1,5 +1,4 @@
-import type { Adapter } from './http/app';
-import type { AdapterFigures, RouteName } from './sections/http';
+import type { HttpFigures, RouteName } from './sections/http';
 import { IN_PROCESS_LABELS } from './sections/in-process';
 import type { CpuFigures, InProcessName } from './sections/in-process';
 import type { CacheMemoryFigures } from './sections/cache-memory';
@@ -16,7 +15,7 @@ export interface Measurements {
   readonly inProcess: Record<InProcessName, Figure>;
   readonly inProcessCpu: Record<InProcessName, CpuFigures>;
   readonly wire: Record<WireName, WireFigure>;
-  readonly http: Record<Adapter, AdapterFigures>;
+  readonly http: HttpFigures;
   readonly invalidation: InvalidationFigures;
   readonly cacheMemory: CacheMemoryFigures;
   readonly memory: MemoryFigures;
@@ -116,6 +115,10 @@ export function buildReport(measurements: Measurements): Report {
     fastifyGuardedToRawGet: http.fastify.guardedToRawGet,
     expressGuardedCachedToRawGet: http.express.guardedCachedToRawGet,
     fastifyGuardedCachedToRawGet: http.fastify.guardedCachedToRawGet,
+    fastifyGuardedToOidcProvider: ratio(
+      http.fastify.routes.guarded.requestsPerSec.median,
+      http.oidcProvider.requestsPerSec.median,
+    ),
     verifyLargeToSmall: scale.verifyLargeToSmall,
   };
   const atLeast = (value: number | null, target: number): boolean =>
@@ -272,6 +275,14 @@ export function buildReport(measurements: Measurements): Report {
     }
   }
   rows.push(
+    {
+      item: 6,
+      measure: 'peer: node-oidc-provider 8 protected route on Koa',
+      result: `${number(http.oidcProvider.requestsPerSec.median)} req/s, p99 ${http.oidcProvider.latencyP99Ms.median} ms`,
+      ratio: `${fixed(ratios.fastifyGuardedToOidcProvider)} fastify guarded/peer`,
+      target: '>= 1.0',
+      met: atLeast(ratios.fastifyGuardedToOidcProvider, 1),
+    },
     {
       item: 6,
       measure: 'peer verification: authenticate()',

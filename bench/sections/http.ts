@@ -1,4 +1,5 @@
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ClientService, TokenService } from '../../lib';
@@ -164,12 +165,76 @@ async function measureAdapter(url: string, adapter: Adapter): Promise<AdapterFig
   }
 }
 
+/** The HTTP figures: oauthist's app on each adapter, and node-oidc-provider's protected route. */
+export interface HttpFigures {
+  readonly express: AdapterFigures;
+  readonly fastify: AdapterFigures;
+  readonly oidcProvider: RouteFigures;
+}
+
+/**
+ * node-oidc-provider's protected route on Koa (bench/peer/oidc-provider-server.mjs), in a
+ * process of its own on the same Redis, loaded as oauthist's routes are.
+ */
+async function measureOidcProvider(url: string): Promise<RouteFigures> {
+  const server = spawn(
+    process.execPath,
+    [join(__dirname, '..', '..', '..', 'bench', 'peer', 'oidc-provider-server.mjs'), url],
+    // Its start-up warnings (development keys, no cookie keys) concern a real deployment only.
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  try {
+    const lines = createInterface({ input: server.stdout });
+    const first = await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      server.once('exit', (code) =>
+        reject(new Error(`bench: the peer server exited with ${code}`)),
+      );
+    });
+    const started = JSON.parse(first) as { url: string; token: string };
+    const { connections, warmupSeconds, durationSeconds } = CONFIG.http;
+    const runs: LoadResult[] = [];
+    for (let round = 1; round <= CONFIG.repeats; round++) {
+      const result = await load({
+        url: started.url,
+        method: 'GET',
+        headers: { authorization: `Bearer ${started.token}` },
+        connections,
+        warmupSeconds: round === 1 ? warmupSeconds : 1,
+        durationSeconds,
+      });
+      if (result.non2xx > 0 || result.requests === 0)
+        throw new Error(`bench: the peer's route answered ${result.non2xx} non-2xx`);
+      runs.push(result);
+      progress(
+        `http node-oidc-provider round ${round}/${CONFIG.repeats}: protected route on Koa ` +
+          `${Math.round(result.requestsPerSec)} req/s, p99 ${result.latencyP99Ms} ms`,
+      );
+    }
+    return {
+      requestsPerSec: figure(
+        'req/s',
+        runs.map((r) => r.requestsPerSec),
+      ),
+      latencyP99Ms: figure(
+        'ms',
+        runs.map((r) => r.latencyP99Ms),
+        1,
+      ),
+      runs,
+    };
+  } finally {
+    server.kill();
+  }
+}
+
 /**
  * Item 5: HTTP load with autocannon, run in a child process so that it does not share the
  * app's event loop (on two cores: one for the app, one for autocannon, Redis in between).
  */
-export async function measureHttp(url: string): Promise<Record<Adapter, AdapterFigures>> {
+export async function measureHttp(url: string): Promise<HttpFigures> {
   const express = await measureAdapter(url, 'express');
   const fastify = await measureAdapter(url, 'fastify');
-  return { express, fastify };
+  const oidcProvider = await measureOidcProvider(url);
+  return { express, fastify, oidcProvider };
 }

@@ -37,6 +37,22 @@ export interface AdapterFigures {
   readonly guardedCachedToRawGet: number | null;
 }
 
+/** A route's req/s and p99 latency over its runs. */
+function routeFigures(runs: readonly LoadResult[]): RouteFigures {
+  return {
+    requestsPerSec: figure(
+      'req/s',
+      runs.map((r) => r.requestsPerSec),
+    ),
+    latencyP99Ms: figure(
+      'ms',
+      runs.map((r) => r.latencyP99Ms),
+      1,
+    ),
+    runs,
+  };
+}
+
 function load(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(
@@ -133,20 +149,7 @@ async function measureAdapter(url: string, adapter: Adapter): Promise<AdapterFig
       }
     }
     const routes = {} as Record<RouteName, RouteFigures>;
-    for (const route of ROUTES) {
-      routes[route] = {
-        requestsPerSec: figure(
-          'req/s',
-          runs[route].map((r) => r.requestsPerSec),
-        ),
-        latencyP99Ms: figure(
-          'ms',
-          runs[route].map((r) => r.latencyP99Ms),
-          1,
-        ),
-        runs: runs[route],
-      };
-    }
+    for (const route of ROUTES) routes[route] = routeFigures(runs[route]);
     return {
       routes,
       guardedToRawGet: ratio(
@@ -211,18 +214,7 @@ async function measureOidcProvider(url: string): Promise<RouteFigures> {
           `${Math.round(result.requestsPerSec)} req/s, p99 ${result.latencyP99Ms} ms`,
       );
     }
-    return {
-      requestsPerSec: figure(
-        'req/s',
-        runs.map((r) => r.requestsPerSec),
-      ),
-      latencyP99Ms: figure(
-        'ms',
-        runs.map((r) => r.latencyP99Ms),
-        1,
-      ),
-      runs,
-    };
+    return routeFigures(runs);
   } finally {
     server.kill();
   }

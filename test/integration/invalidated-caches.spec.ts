@@ -4,7 +4,6 @@ import { Redis } from 'ioredis';
 import {
   ClientService,
   GrantService,
-  InvalidAccessToken,
   OAuthistModule,
   RegisteredClient,
   TokenService,
@@ -24,6 +23,7 @@ import {
   testTopology,
 } from '../support/test-redis';
 import type { TestRedis } from '../support/test-redis';
+import { verdict } from '../support/token-verdict';
 
 /**
  * Two app instances on one prefix, as two processes of a deployment would be: each has its own
@@ -65,17 +65,6 @@ async function msUntil(check: () => Promise<boolean>): Promise<number> {
     await new Promise((resolve) => setImmediate(resolve));
   }
   return performance.now() - start;
-}
-
-/** Why verification refuses `token`, or 'live'. */
-function verdict(tokens: TokenService, token: string): Promise<string> {
-  return tokens.verifyAccessToken(token).then(
-    () => 'live',
-    (error: unknown) => {
-      if (error instanceof InvalidAccessToken) return error.reason;
-      throw error;
-    },
-  );
 }
 
 /**

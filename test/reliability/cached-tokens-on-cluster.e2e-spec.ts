@@ -1,6 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { Redis } from 'ioredis';
-import { ClientService, InvalidAccessToken, OAuthistModule, TokenService } from '../../lib';
+import { ClientService, OAuthistModule, TokenService } from '../../lib';
 import type { RegisteredClient } from '../../lib';
 import { grantIdOf } from '../../lib/crypto/grant-bound-secret';
 import { InvalidationListener } from '../../lib/redis/invalidation-listener';
@@ -14,6 +14,7 @@ import {
 import { ask, waitUntil } from '../support/redis-processes';
 import { redisCliMissing } from '../support/redis-cluster';
 import { testPrefix } from '../support/test-redis';
+import { verdict } from '../support/token-verdict';
 
 /** Well above any report's delay on loopback; the benchmark measures the delay itself. */
 const REPORT_BOUND_MS = 2000;
@@ -30,16 +31,6 @@ async function startInstance(cluster: ThrowawayCluster, prefix: string): Promise
   }).compile();
   await module.init();
   return module;
-}
-
-function verdict(tokens: TokenService, token: string): Promise<string> {
-  return tokens.verifyAccessToken(token).then(
-    () => 'live',
-    (error: unknown) => {
-      if (error instanceof InvalidAccessToken) return error.reason;
-      throw error;
-    },
-  );
 }
 
 /**

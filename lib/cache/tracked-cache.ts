@@ -109,6 +109,30 @@ export class TrackedCache<V extends object> implements InvalidationSink {
     for (const dependency of fill.dependencies) this.link(dependency, key);
   }
 
+  /**
+   * Runs `load`, a read of the Redis keys `dependencies`, and keeps what `keep` makes of its
+   * result under `key` (`undefined`: nothing), unless a report of those keys overtook the read
+   * or tracking was in doubt meanwhile. A read that throws keeps nothing. Call it on a miss of
+   * `get()`, which is kept apart so that a hit awaits nothing.
+   */
+  async read<R>(
+    key: string,
+    dependencies: readonly string[],
+    load: () => Promise<R>,
+    keep: (result: R) => { value: V; ttlMs?: number } | undefined,
+  ): Promise<R> {
+    const fill = this.beginFill(dependencies);
+    if (fill === null) return load();
+    let kept: { value: V; ttlMs?: number } | undefined;
+    try {
+      const result = await load();
+      kept = keep(result);
+      return result;
+    } finally {
+      this.endFill(fill, key, kept?.value, kept?.ttlMs);
+    }
+  }
+
   /** Drops the entry under `key`. */
   delete(key: string): void {
     this.entries.delete(key);

@@ -126,33 +126,22 @@ export class ClientStore {
     const { keys } = this.redis;
     const clientKey = keys.client(id);
     const attemptsKey = keys.attempts('client', id, source);
+    const read = () => this.readForAuthentication(id, clientKey, attemptsKey, limits);
+    if (this.cache === null) return read();
     // Without a limit the source does not matter: one entry per client.
     const cacheKey = limits === null ? clientKey : attemptsKey;
-    const cached = this.cache?.get(cacheKey);
+    const cached = this.cache.get(cacheKey);
     if (cached !== undefined) return { record: cached, retryAfterMs: 0 };
     // No failure can be counted without a write, which Redis reports: an id that may try now
-    // may go on trying until the report comes.
-    const fill = this.cache?.beginFill(limits === null ? [clientKey] : [clientKey, attemptsKey]);
-    let found: { record: ClientRecord | null; retryAfterMs: number } | undefined;
-    try {
-      const reply = await storageCall(
-        this.redis.runScript(
-          'readClientForAuthentication',
-          [clientKey, attemptsKey],
-          limits === null ? [0, 0] : [limits.windowSeconds * 1000, limits.maxFailures],
-        ),
-      );
-      if (!Array.isArray(reply) || typeof reply[0] !== 'number')
-        throw new Error('unexpected reply of the readClientForAuthentication script');
-      const hash: Record<string, string> = {};
-      for (let i = 1; i < reply.length; i += 2) hash[String(reply[i])] = String(reply[i + 1]);
-      found = { record: parseRecord(id, hash), retryAfterMs: reply[0] };
-      return found;
-    } finally {
-      // Only a client that exists and may try is kept: unknown ids would let anyone fill it.
-      const keep = found?.retryAfterMs === 0 ? (found.record ?? undefined) : undefined;
-      if (fill) this.cache?.endFill(fill, cacheKey, keep);
-    }
+    // may go on trying until the report comes. Only a client that exists and may try is kept:
+    // unknown ids would let anyone fill the cache.
+    return this.cache.read(
+      cacheKey,
+      limits === null ? [clientKey] : [clientKey, attemptsKey],
+      read,
+      ({ record, retryAfterMs }) =>
+        record !== null && retryAfterMs === 0 ? { value: record } : undefined,
+    );
   }
 
   /**
@@ -160,17 +149,37 @@ export class ClientStore {
    * of clients when it holds it.
    */
   async getForRequest(id: string): Promise<ClientRecord | null> {
+    if (this.cache === null) return this.get(id);
     const key = this.redis.keys.client(id);
-    const cached = this.cache?.get(key);
+    const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const fill = this.cache?.beginFill([key]);
-    let record: ClientRecord | null = null;
-    try {
-      record = await this.get(id);
-      return record;
-    } finally {
-      if (fill) this.cache?.endFill(fill, key, record ?? undefined);
-    }
+    return this.cache.read(
+      key,
+      [key],
+      () => this.get(id),
+      (record) => (record === null ? undefined : { value: record }),
+    );
+  }
+
+  /** The client and its id's brute-force wait, from Redis: one script (see getForAuthentication). */
+  private async readForAuthentication(
+    id: string,
+    clientKey: string,
+    attemptsKey: string,
+    limits: BruteForceLimits | null,
+  ): Promise<{ record: ClientRecord | null; retryAfterMs: number }> {
+    const reply = await storageCall(
+      this.redis.runScript(
+        'readClientForAuthentication',
+        [clientKey, attemptsKey],
+        limits === null ? [0, 0] : [limits.windowSeconds * 1000, limits.maxFailures],
+      ),
+    );
+    if (!Array.isArray(reply) || typeof reply[0] !== 'number')
+      throw new Error('unexpected reply of the readClientForAuthentication script');
+    const hash: Record<string, string> = {};
+    for (let i = 1; i < reply.length; i += 2) hash[String(reply[i])] = String(reply[i + 1]);
+    return { record: parseRecord(id, hash), retryAfterMs: reply[0] };
   }
 
   /**

@@ -215,8 +215,7 @@ export class InvalidationListener
   private changed(keys: readonly string[] | null): void {
     if (keys === null) {
       // FLUSHALL or FLUSHDB: everything read before is gone, and reads under way may be stale.
-      this.currentEpoch++;
-      for (const sink of this.sinks) sink.clear();
+      this.emptyCaches();
       return;
     }
     const names =
@@ -243,6 +242,11 @@ export class InvalidationListener
 
   private doubt(): void {
     this.isTracking = false;
+    this.emptyCaches();
+  }
+
+  /** Empties every cache, and spoils the reads under way by bumping the epoch. */
+  private emptyCaches(): void {
     this.currentEpoch++;
     for (const sink of this.sinks) sink.clear();
   }

@@ -116,10 +116,8 @@ export class TokenService {
   }
 
   /** The live token from Redis (one HMGET), kept in the token cache when it is on. */
-  private async read(grant: string, field: string, scopes: string[]): Promise<AccessToken> {
-    const fill = this.cache.enabled ? this.cache.beginFill(grant) : null;
-    let live: AccessToken | undefined;
-    try {
+  private read(grant: string, field: string, scopes: string[]): Promise<AccessToken> {
+    return this.cache.read(grant, field, async () => {
       const [value, identity] = await this.store.getToken(grant, field);
       const now = secondsNow();
       const record = decodeToken(value, identity, now);
@@ -127,11 +125,8 @@ export class TokenService {
       if (record === 'revoked') throw new InvalidAccessToken('revoked', scopes);
       if (record.expiresAt !== null && record.expiresAt <= now)
         throw new InvalidAccessToken('expired', scopes);
-      live = AccessToken.fromRecord(record, this.options.resources);
-      return live;
-    } finally {
-      if (fill !== null) this.cache.endFill(fill, grant, field, live);
-    }
+      return AccessToken.fromRecord(record, this.options.resources);
+    });
   }
 
   /**

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CacheFill } from '../cache/tracked-cache';
 import { TrackedCache } from '../cache/tracked-cache';
 import { OAUTHIST_OPTIONS, ResolvedOAuthistOptions } from '../options/resolved-options';
 import { GrantStore } from '../redis/grant-store';
@@ -26,11 +25,6 @@ export class VerifiedTokenCache {
     }
   }
 
-  /** Whether the cache is on. */
-  get enabled(): boolean {
-    return this.cache !== null;
-  }
-
   /** The entries held now. */
   get size(): number {
     return this.cache?.size ?? 0;
@@ -41,14 +35,15 @@ export class VerifiedTokenCache {
     return this.cache?.get(grantId + field);
   }
 
-  /** To call before reading the token from Redis; `null`: what is read may not be kept. */
-  beginFill(grantId: string): CacheFill | null {
-    return this.cache?.beginFill([this.store.grantKey(grantId)]) ?? null;
-  }
-
-  /** Keeps `token` (a live one; `undefined`: nothing) until it expires at the latest. */
-  endFill(fill: CacheFill, grantId: string, field: string, token: AccessToken | undefined): void {
-    const ttlMs = token?.expiresAt == null ? undefined : token.expiresAt.getTime() - Date.now();
-    this.cache?.endFill(fill, grantId + field, token, ttlMs);
+  /**
+   * `load` (the token's read from Redis, which throws for a token that is not live), its
+   * token kept until it expires at the latest when the cache is on.
+   */
+  read(grantId: string, field: string, load: () => Promise<AccessToken>): Promise<AccessToken> {
+    if (this.cache === null) return load();
+    return this.cache.read(grantId + field, [this.store.grantKey(grantId)], load, (token) => ({
+      value: token,
+      ttlMs: token.expiresAt === null ? undefined : token.expiresAt.getTime() - Date.now(),
+    }));
   }
 }

@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import {
@@ -20,10 +19,9 @@ import {
   masterConnections,
   testPrefix,
   testRedisOption,
-  testTopology,
 } from '../support/test-redis';
 import type { TestRedis } from '../support/test-redis';
-import { verdict } from '../support/token-verdict';
+import { msUntil, REPORT_BOUND_MS, verdict } from '../support/token-cache';
 
 /**
  * Two app instances on one prefix, as two processes of a deployment would be: each has its own
@@ -36,9 +34,6 @@ interface Instance {
   readonly tokens: TokenService;
   readonly listener: InvalidationListener;
 }
-
-/** Well above any report's delay on loopback; the benchmark measures the delay itself. */
-const REPORT_BOUND_MS = 2000;
 
 async function startInstance(prefix: string, options: Partial<ModuleOptions>): Promise<Instance> {
   const module = await Test.createTestingModule({
@@ -54,17 +49,6 @@ async function startInstance(prefix: string, options: Partial<ModuleOptions>): P
     tokens: module.get(TokenService),
     listener: module.get(InvalidationListener),
   };
-}
-
-/** How long `check` took to turn true, polled on every turn of the event loop. */
-async function msUntil(check: () => Promise<boolean>): Promise<number> {
-  const start = performance.now();
-  while (!(await check())) {
-    if (performance.now() - start > REPORT_BOUND_MS)
-      throw new Error(`not seen within ${REPORT_BOUND_MS} ms`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return performance.now() - start;
 }
 
 /**
@@ -354,87 +338,5 @@ describe('caches invalidated by Redis (CLIENT TRACKING)', () => {
       await b.tokens.verifyAccessToken(next.accessToken);
       expect(await commandsSentBy(b, () => b.tokens.verifyAccessToken(next.accessToken))).toBe(0);
     });
-
-    // On a server of its own, standalone: the test changes the server's users.
-    (testTopology() === 'cluster' ? it.skip : it)(
-      'where Redis refuses CLIENT TRACKING (an ACL), it warns and reads Redis every time',
-      async () => {
-        const server = await import('../support/redis-server');
-        const own = await server.startRedisServer();
-        const admin = new Redis(own.url);
-        const warnings: string[] = [];
-        const warn = jest
-          .spyOn(Logger.prototype, 'warn')
-          .mockImplementation((message: unknown) => void warnings.push(String(message)));
-        try {
-          await admin.call(
-            'ACL',
-            'SETUSER',
-            'limited',
-            'on',
-            '>secret',
-            '~*',
-            '&*',
-            '+@all',
-            '-client|tracking',
-          );
-          const url = new URL(own.url);
-          url.username = 'limited';
-          url.password = 'secret';
-          const one = await Test.createTestingModule({
-            imports: [OAuthistModule.forRoot({ redis: url.toString(), prefix, tokenCache: true })],
-          }).compile();
-          await one.init();
-          try {
-            const listener = one.get(InvalidationListener);
-            expect(listener.tracking).toBe(false);
-            expect(warnings.some((line) => line.includes('CLIENT TRACKING'))).toBe(true);
-            const tokens = one.get(TokenService);
-            const issued = await tokens.issueAccessToken({ clientId: null, scopes: [] });
-            await tokens.verifyAccessToken(issued.accessToken);
-            expect(one.get(VerifiedTokenCache).size).toBe(0);
-            await tokens.revokeToken(issued.accessToken);
-            expect(await verdict(tokens, issued.accessToken)).toBe('revoked');
-          } finally {
-            await one.close();
-          }
-        } finally {
-          warn.mockRestore();
-          admin.disconnect();
-          await own.stop();
-        }
-      },
-    );
-
-    // On a server of its own, standalone: FLUSHALL must not touch other suites' data.
-    (testTopology() === 'cluster' ? it.skip : it)(
-      'a flushed database empties the cache',
-      async () => {
-        const server = await import('../support/redis-server');
-        const own = await server.startRedisServer();
-        try {
-          const one = await Test.createTestingModule({
-            imports: [OAuthistModule.forRoot({ redis: own.url, prefix, tokenCache: true })],
-          }).compile();
-          await one.init();
-          try {
-            const tokens = one.get(TokenService);
-            const issued = await tokens.issueAccessToken({ clientId: null, scopes: [] });
-            await tokens.verifyAccessToken(issued.accessToken);
-            const cache = one.get(VerifiedTokenCache);
-            expect(cache.size).toBe(1);
-            const raw = new Redis(own.url);
-            await raw.flushall();
-            raw.disconnect();
-            await msUntil(async () => cache.size === 0);
-            expect(await verdict(tokens, issued.accessToken)).toBe('unknown');
-          } finally {
-            await one.close();
-          }
-        } finally {
-          await own.stop();
-        }
-      },
-    );
   });
 });
